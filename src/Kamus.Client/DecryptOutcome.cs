@@ -1,0 +1,43 @@
+using Kamus.Client.Formats;
+
+namespace Kamus.Client;
+
+/// <summary>The result of decrypting one item of <see cref="IKamusClient.DecryptManyAsync"/>: a plaintext or a typed failure.</summary>
+public sealed class DecryptOutcome
+{
+    private readonly string? _plaintext;
+
+    private DecryptOutcome(string fingerprint, string? plaintext, KamusException? error)
+    {
+        Fingerprint = fingerprint;
+        _plaintext = plaintext;
+        Error = error;
+    }
+
+    /// <summary>A success.</summary>
+    public static DecryptOutcome Success(string ciphertext, string plaintext) =>
+        new(CiphertextFingerprint.Of(ciphertext), plaintext ?? throw new ArgumentNullException(nameof(plaintext)), null);
+
+    /// <summary>A failure.</summary>
+    public static DecryptOutcome Failure(string ciphertext, KamusException error) =>
+        new(CiphertextFingerprint.Of(ciphertext), null, error ?? throw new ArgumentNullException(nameof(error)));
+
+    /// <summary>The fingerprint of the ciphertext (first 8 hex digits of its SHA-256).</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>Whether decryption succeeded.</summary>
+    public bool Succeeded => Error is null;
+
+    /// <summary>The failure, when there was one.</summary>
+    public KamusException? Error { get; }
+
+    /// <summary>The failure kind, when there was one.</summary>
+    public KamusErrorKind? ErrorKind => Error?.Kind;
+
+    /// <summary>The plaintext.</summary>
+    /// <exception cref="KamusException">Decryption failed: this is <see cref="Error"/>.</exception>
+    public string Plaintext => _plaintext ?? throw Error!;
+
+    /// <summary>Names the fingerprint and the outcome, never the plaintext.</summary>
+    public override string ToString() => Succeeded ? $"{Fingerprint}: ok" : $"{Fingerprint}: {Error!.Kind}";
+}

@@ -1,0 +1,29 @@
+namespace Kamus.Client;
+
+/// <summary>The Kamus API: encrypt for a service account, decrypt as the calling pod's service account.</summary>
+public interface IKamusClient
+{
+    /// <summary>Encrypts <paramref name="data"/> so that only <paramref name="namespace"/>:<paramref name="serviceAccount"/> can decrypt it.</summary>
+    /// <exception cref="KamusException">The request failed; see <see cref="KamusException.Kind"/>.</exception>
+    Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Encrypts many values for one service account in one call (<c>/api/v2/encrypt</c>). The values share one envelope
+    /// data key, so a reader decrypts all of them with one unwrap.
+    /// </summary>
+    /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
+    /// <exception cref="KamusException">The request failed; see <see cref="KamusException.Kind"/>.</exception>
+    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts one value with this pod's service-account token.</summary>
+    /// <exception cref="KamusException">Decryption failed; see <see cref="KamusException.Kind"/>.</exception>
+    Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decrypts many values at once: duplicates are decrypted once, envelopes sharing a data key cost one unwrap, and
+    /// the rest go in one batch call (or bounded parallel calls against an upstream server).
+    /// </summary>
+    /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
+    /// <exception cref="KamusException">Only when nothing could be attempted (for example the token cannot be read, or the deadline passed).</exception>
+    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default);
+}
