@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace Kamus.Cli.Tests.Support;
 
-/// <summary>Runs the built tool (kamus.dll, copied next to the tests) as a real process.</summary>
+/// <summary>Runs the built tool (kamus.dll in src/Kamus.Cli's output folder) as a real process.</summary>
 public static class ToolProcess
 {
+    private static string ToolPath => typeof(ToolProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "KamusToolPath").Value!;
+
     public static async Task<CliResult> RunAsync(string[] args, string stdin = "", IReadOnlyDictionary<string, string>? variables = null)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -14,7 +17,7 @@ public static class ToolProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kamus.dll"));
+        start.ArgumentList.Add(ToolPath);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
