@@ -32,13 +32,9 @@ public static class KamusCli
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var error in parseResult.Errors)
-            {
-                console.Error(error.Message);
-            }
-
+            // One line, whatever the number of errors.
             var commandName = parseResult.CommandResult.Command == root ? "kamus" : "kamus " + parseResult.CommandResult.Command.Name;
-            console.Info($"Run '{commandName} --help' for usage.");
+            console.Error($"{string.Join(" ", parseResult.Errors.Select(e => e.Message))} See '{commandName} --help'.");
             return ExitCodes.Usage;
         }
 

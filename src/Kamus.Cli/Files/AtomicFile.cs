@@ -2,7 +2,7 @@ namespace Kamus.Cli.Files;
 
 /// <summary>
 /// Writes a file all at once: the bytes go to a temporary file in the same directory, which is flushed to disk and
-/// then renamed over the target. A failure at any point leaves the target as it was and removes the temporary file.
+/// then renamed over the target (through symbolic links). A failure at any point leaves the target as it was and removes the temporary file.
 /// </summary>
 internal static class AtomicFile
 {
@@ -13,6 +13,14 @@ internal static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> contents, bool overwrite)
     {
         var fullPath = Path.GetFullPath(path);
+
+        // Replace a symbolic link's target, not the link (a config file linked from elsewhere stays linked).
+        var info = new FileInfo(fullPath);
+        if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            fullPath = target.FullName;
+        }
+
         var directory = Path.GetDirectoryName(fullPath) ?? ".";
         var exists = File.Exists(fullPath);
         if (exists && !overwrite)

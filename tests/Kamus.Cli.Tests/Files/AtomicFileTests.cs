@@ -18,6 +18,21 @@ public sealed class AtomicFileTests
     }
 
     [Fact]
+    public void Replacing_through_a_symbolic_link_keeps_the_link()
+    {
+        using var dir = new TempDirectory();
+        var target = dir.Write("real.json", "{}");
+        var link = dir.File("appsettings.json");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.Write(link, "{ }"u8, overwrite: true);
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("{ }", File.ReadAllText(target));
+        Assert.Equal(["appsettings.json", "real.json"], dir.Names());
+    }
+
+    [Fact]
     public void Refuses_to_replace_a_file_without_overwrite()
     {
         using var dir = new TempDirectory();

@@ -25,8 +25,7 @@ public sealed class ToolProcessTests
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Empty(result.Stdout);
-        Assert.StartsWith("kamus: error: Option '--service-account' is required.", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Run 'kamus encrypt --help'", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("kamus: error: Option '--service-account' is required. See 'kamus encrypt --help'.", result.Stderr.TrimEnd());
     }
 
     [Fact]
