@@ -4,18 +4,16 @@ using Kamus.Client.Tokens;
 
 namespace Kamus.Client.Tests.Server;
 
-public sealed class TokenRotationTests : IAsyncLifetime
+public sealed class TokenRotationTests : IAsyncLifetime, IDisposable
 {
     private readonly ServerTestContext _server = new();
     private readonly TempDirectory _dir = new();
 
     public Task InitializeAsync() => _server.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task A_401_re_reads_the_token_file_and_retries_once()
