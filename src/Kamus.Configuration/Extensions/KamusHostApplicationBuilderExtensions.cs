@@ -31,11 +31,10 @@ public static class KamusHostApplicationBuilderExtensions
         }
         else
         {
-            builder.Services.TryAddSingleton<IKamusClient>(services =>
-            {
-                var configuration = services.GetRequiredService<IConfiguration>();
-                return KamusClientFactory.Create(KamusSettings.Resolve(options, key => configuration[key]));
-            });
+            // The same settings as the configuration provider, read from the final configuration, on IHttpClientFactory.
+            builder.Services.AddKamusClient();
+            builder.Services.AddOptions<KamusClientOptions>()
+                .Configure<IConfiguration>((client, configuration) => KamusSettings.Resolve(options, key => configuration[key]).ApplyTo(client));
         }
 
         return builder;

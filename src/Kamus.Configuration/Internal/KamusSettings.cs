@@ -52,7 +52,9 @@ internal sealed class KamusSettings
         client.LoggerFactory = Options.LoggerFactory ?? client.LoggerFactory;
         if (TotalTimeout != Timeout.InfiniteTimeSpan)
         {
+            // One deadline for the whole pass: the client's own operation deadline is the same, and no attempt is longer.
             client.TotalTimeout = TotalTimeout;
+            client.AttemptTimeout = client.AttemptTimeout > TotalTimeout ? TotalTimeout : client.AttemptTimeout;
         }
 
         Options.ConfigureClient?.Invoke(client);
