@@ -1,0 +1,67 @@
+using Kamus.Client.Crypto;
+using Microsoft.Net.Http.Headers;
+
+namespace Kamus.Server.Authentication;
+
+/// <summary>
+/// The outcome of authenticating a decrypt caller: status 200 and an identity, or a status code and a short message.
+/// A refused service account (the default one) still carries its identity, for the audit log.
+/// </summary>
+public readonly record struct CallerAuthentication(ServiceAccountIdentity? Identity, int StatusCode, string? Message)
+{
+    /// <summary>Whether the caller is an acceptable service account.</summary>
+    public bool Succeeded => StatusCode == StatusCodes.Status200OK && Identity is not null;
+}
+
+/// <summary>
+/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache), only service accounts are
+/// accepted, and the default service account is refused.
+/// </summary>
+public sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    /// <summary>Authenticates the request's bearer token.</summary>
+    public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers[HeaderNames.Authorization];
+        string? value = header.Count == 1 ? header[0] : null;
+        if (value is null || value.Length <= BearerPrefix.Length || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+        }
+
+        var tokenSpan = value.AsSpan(BearerPrefix.Length).Trim();
+        if (tokenSpan.IsEmpty)
+        {
+            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+        }
+
+        var digest = TokenDigest.Of(tokenSpan);
+        if (cache.TryGet(digest, out var cached))
+        {
+            return Accept(cached);
+        }
+
+        var token = tokenSpan.ToString();
+        var review = await reviewer.ReviewAsync(token, cancellationToken).ConfigureAwait(false);
+        switch (review.Outcome)
+        {
+            case ReviewOutcome.Authenticated when review.Identity is { } identity:
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                return Accept(identity);
+            case ReviewOutcome.NotServiceAccount:
+                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
+            case ReviewOutcome.Unavailable:
+                return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
+            default:
+                return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+        }
+    }
+
+    private static CallerAuthentication Accept(ServiceAccountIdentity identity) =>
+        identity.IsDefaultServiceAccount
+            ? new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden)
+            : new CallerAuthentication(identity, StatusCodes.Status200OK, null);
+}

@@ -1,0 +1,133 @@
+using Kamus.Client.Crypto;
+using Kamus.Client.Formats;
+using Kamus.Client.Protocol;
+using Kamus.Server.Audit;
+using Kamus.Server.Authentication;
+using Kamus.Server.Configuration;
+using Kamus.Server.Encryption;
+using Microsoft.Extensions.Options;
+
+namespace Kamus.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /api/v1/decrypt</c> (upstream) and <c>POST /api/v2/decrypt</c> (batch). The caller is authenticated first
+/// (one token review per request at most); then each value is decrypted as the caller's service account.
+/// </summary>
+internal sealed class DecryptEndpoints(
+    CallerAuthenticator authenticator,
+    CiphertextService ciphertexts,
+    AuditLog audit,
+    ServerMetrics metrics,
+    IOptions<KamusServerOptions> options)
+{
+    public const string V1Path = "/api/v1/decrypt";
+    public const string V2Path = "/api/v2/decrypt";
+
+    private readonly LimitsOptions _limits = options.Value.Limits;
+
+    public async Task DecryptAsync(HttpContext context)
+    {
+        var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (!caller.Succeeded)
+        {
+            await RefuseAsync(context, V1Path, "decrypt", caller.StatusCode, caller.Message!, caller.Identity, "-");
+            return;
+        }
+
+        var identity = caller.Identity!.Value;
+        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.DecryptRequest, _limits);
+        if (body is null)
+        {
+            await RefuseAsync(context, V1Path, "decrypt", status, message!, identity, "-");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(body.Data))
+        {
+            await RefuseAsync(context, V1Path, "decrypt", StatusCodes.Status400BadRequest, ErrorMessages.MissingData, identity, "-");
+            return;
+        }
+
+        DecryptResult result;
+        using (var scope = new DataKeyScope())
+        {
+            result = ciphertexts.Decrypt(identity, body.Data, scope);
+        }
+
+        var fingerprint = CiphertextFingerprint.Of(body.Data);
+        if (!result.Succeeded)
+        {
+            var refusal = result.Error == Kamus.Client.KamusErrorKind.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+            var text = refusal == StatusCodes.Status403Forbidden ? ErrorMessages.Forbidden : ErrorMessages.InvalidCiphertext;
+            await RefuseAsync(context, V1Path, "decrypt", refusal, text, identity, fingerprint, result.Reason);
+            return;
+        }
+
+        await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, result.Plaintext!);
+        Record(context, V1Path, "decrypt", identity, "ok", fingerprint);
+    }
+
+    public async Task DecryptManyAsync(HttpContext context)
+    {
+        var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (!caller.Succeeded)
+        {
+            await RefuseAsync(context, V2Path, "decrypt-batch", caller.StatusCode, caller.Message!, caller.Identity, "-");
+            return;
+        }
+
+        var identity = caller.Identity!.Value;
+        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.BatchDecryptRequest, _limits);
+        if (body is null)
+        {
+            await RefuseAsync(context, V2Path, "decrypt-batch", status, message!, identity, "-");
+            return;
+        }
+
+        if (body.Items is null || body.Items.Count == 0)
+        {
+            await RefuseAsync(context, V2Path, "decrypt-batch", StatusCodes.Status400BadRequest, ErrorMessages.MissingItems, identity, "-");
+            return;
+        }
+
+        if (body.Items.Count > _limits.MaxBatchItems)
+        {
+            await RefuseAsync(context, V2Path, "decrypt-batch", StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge, identity, "-");
+            return;
+        }
+
+        var results = new List<BatchDecryptResult>(body.Items.Count);
+        var failed = 0;
+        using (var scope = new DataKeyScope())
+        {
+            foreach (var item in body.Items)
+            {
+                var result = ciphertexts.Decrypt(identity, item, scope);
+                if (result.Succeeded)
+                {
+                    results.Add(new BatchDecryptResult { Plaintext = result.Plaintext });
+                }
+                else
+                {
+                    failed++;
+                    results.Add(new BatchDecryptResult { Error = result.Error.ToString() });
+                }
+            }
+        }
+
+        await HttpAnswers.WriteJsonAsync(context, new BatchDecryptResponse { Items = results }, KamusProtocolJsonContext.Default.BatchDecryptResponse);
+        Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", Fingerprints.Of(body.Items));
+    }
+
+    private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, ServiceAccountIdentity? identity, string fingerprint, string? reason = null)
+    {
+        await HttpAnswers.WriteTextAsync(context, status, message);
+        Record(context, path, action, identity, reason is null ? message : $"{message}: {reason}", fingerprint);
+    }
+
+    private void Record(HttpContext context, string path, string action, ServiceAccountIdentity? identity, string outcome, string fingerprint)
+    {
+        metrics.Request(path, context.Response.StatusCode);
+        audit.Write(context, action, identity, outcome, fingerprint);
+    }
+}

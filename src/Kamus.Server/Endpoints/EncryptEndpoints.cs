@@ -1,0 +1,98 @@
+using Kamus.Client.Formats;
+using Kamus.Client.Protocol;
+using Kamus.Server.Audit;
+using Kamus.Server.Configuration;
+using Kamus.Server.Encryption;
+using Microsoft.Extensions.Options;
+
+namespace Kamus.Server.Endpoints;
+
+/// <summary><c>POST /api/v1/encrypt</c> (upstream) and <c>POST /api/v2/encrypt</c> (batch, one shared data key).</summary>
+internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+{
+    public const string V1Path = "/api/v1/encrypt";
+    public const string V2Path = "/api/v2/encrypt";
+
+    private readonly LimitsOptions _limits = options.Value.Limits;
+
+    public async Task EncryptAsync(HttpContext context)
+    {
+        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.EncryptRequest, _limits);
+        if (body is null)
+        {
+            await RefuseAsync(context, V1Path, "encrypt", status, message!, null);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(body.Data))
+        {
+            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status400BadRequest, ErrorMessages.MissingData, null);
+            return;
+        }
+
+        var invalid = EncryptTarget.Validate(body.ServiceAccount, body.Namespace, out var identity);
+        if (invalid is not null)
+        {
+            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status400BadRequest, invalid, identity.Name is null ? null : identity);
+            return;
+        }
+
+        var ciphertext = ciphertexts.Encrypt(identity, body.Data);
+        await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, ciphertext);
+        Record(context, V1Path, "encrypt", identity, "ok", CiphertextFingerprint.Of(ciphertext));
+    }
+
+    public async Task EncryptManyAsync(HttpContext context)
+    {
+        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.BatchEncryptRequest, _limits);
+        if (body is null)
+        {
+            await RefuseAsync(context, V2Path, "encrypt-batch", status, message!, null);
+            return;
+        }
+
+        var invalid = EncryptTarget.Validate(body.ServiceAccount, body.Namespace, out var identity);
+        if (invalid is not null)
+        {
+            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status400BadRequest, invalid, identity.Name is null ? null : identity);
+            return;
+        }
+
+        if (body.Items is null || body.Items.Count == 0)
+        {
+            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status400BadRequest, ErrorMessages.MissingItems, identity);
+            return;
+        }
+
+        if (body.Items.Count > _limits.MaxBatchItems)
+        {
+            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge, identity);
+            return;
+        }
+
+        foreach (var value in body.Items.Values)
+        {
+            if (value is null)
+            {
+                await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status400BadRequest, ErrorMessages.MissingData, identity);
+                return;
+            }
+        }
+
+        var items = ciphertexts.EncryptMany(identity, body.Items);
+        await HttpAnswers.WriteJsonAsync(context, new BatchEncryptResponse { Items = items }, KamusProtocolJsonContext.Default.BatchEncryptResponse);
+        Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", Fingerprints.Of(items.Values));
+    }
+
+    private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Client.Crypto.ServiceAccountIdentity? identity)
+    {
+        await HttpAnswers.WriteTextAsync(context, status, message);
+        Record(context, path, action, identity, message, "-");
+    }
+
+    private void Record(HttpContext context, string path, string action, Kamus.Client.Crypto.ServiceAccountIdentity? identity, string outcome, string fingerprints)
+    {
+        metrics.Request(path, context.Response.StatusCode);
+        audit.Write(context, action, identity, outcome, fingerprints);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Kamus.Server;
+
+/// <summary>The short, stable answer bodies. They name reasons, never values, tokens or keys.</summary>
+internal static class ErrorMessages
+{
+    public const string MissingToken = "missing bearer token";
+    public const string InvalidToken = "invalid or expired token";
+    public const string Forbidden = "forbidden";
+    public const string KubernetesUnavailable = "kubernetes api unavailable";
+    public const string TooLarge = "request too large";
+    public const string MalformedBody = "malformed request body";
+    public const string MissingData = "missing field: data";
+    public const string MissingItems = "missing field: items";
+    public const string MissingServiceAccount = "missing field: service-account";
+    public const string MissingNamespace = "missing field: namespace";
+    public const string InvalidNamespace = "invalid namespace name";
+    public const string InvalidServiceAccount = "invalid service-account name";
+    public const string DefaultServiceAccount = "the default service account is not allowed";
+    public const string InvalidCiphertext = "invalid ciphertext";
+    public const string InternalError = "internal error";
+}
