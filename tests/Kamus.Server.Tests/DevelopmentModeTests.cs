@@ -1,0 +1,37 @@
+using System.Net;
+using Kamus.Testing;
+
+namespace Kamus.Server.Tests;
+
+public sealed class DevelopmentModeTests : IDisposable
+{
+    private readonly string _tokensFile = Path.Combine(Path.GetTempPath(), $"kamus-dev-tokens-{Guid.NewGuid():N}.json");
+
+    public DevelopmentModeTests() =>
+        File.WriteAllText(_tokensFile, """{ "dev-token-app": "team-a:app", "dev-token-other": "team-b:other" }""");
+
+    public void Dispose() => File.Delete(_tokensFile);
+
+    [Fact]
+    public async Task Development_mode_needs_no_key_reviews_tokens_from_the_file_and_warns_loudly()
+    {
+        await using var host = await KamusServerHost.StartAsync(o =>
+        {
+            o.Settings["KeyManagement:AES:Key"] = null;
+            o.Settings["Kamus:Development:Enabled"] = "true";
+            o.Settings["Kamus:Development:TokensFile"] = _tokensFile;
+        });
+        var api = new KamusApi(host.CreateHttpClient());
+
+        var ciphertext = await api.EncryptOkAsync("dev-secret", "app", "team-a");
+
+        Assert.StartsWith("k2.dev.", ciphertext, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "dev-secret"), await api.DecryptTextAsync("dev-token-app", ciphertext));
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.DecryptTextAsync("dev-token-other", ciphertext)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.DecryptTextAsync("not-a-dev-token", ciphertext)).Status);
+        Assert.Equal(0, host.StandIn.ReviewCount);
+        var warnings = host.Logs.GetSnapshot().Where(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(r => r.Message).ToList();
+        Assert.Contains(warnings, m => m.Contains("DEVELOPMENT MODE", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.Contains("INSECURE", StringComparison.Ordinal));
+    }
+}

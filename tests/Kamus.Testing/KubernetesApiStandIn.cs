@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Kamus.Testing;
+
+/// <summary>
+/// A Kubernetes API stand-in on loopback answering <c>POST /apis/authentication.k8s.io/v1/tokenreviews</c> with the real
+/// TokenReview JSON shapes: authenticated (with user and audiences), unauthenticated (with <c>status.error</c>), audience
+/// mismatches and expired tokens; it can also fail (5xx, 403, dropped connections) or be stopped (unreachable).
+/// </summary>
+public sealed class KubernetesApiStandIn : IAsyncDisposable
+{
+    /// <summary>The audience the API server uses when a review names none (a cluster's default API audience).</summary>
+    public const string DefaultApiAudience = "https://kubernetes.default.svc.cluster.local";
+
+    /// <summary>The TokenReview path.</summary>
+    public const string TokenReviewPath = "/apis/authentication.k8s.io/v1/tokenreviews";
+
+    private readonly ConcurrentDictionary<string, KnownToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _requestedAudiences = new();
+    private readonly WebApplication _app;
+    private int _reviewCount;
+    private bool _stopped;
+
+    private KubernetesApiStandIn(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The stand-in's base URL (<c>http://127.0.0.1:port/</c>), for <c>Kubernetes:ProxyUrl</c>.</summary>
+    public Uri Url { get; }
+
+    /// <summary>How many TokenReview requests arrived (answered or failed on purpose).</summary>
+    public int ReviewCount => Volatile.Read(ref _reviewCount);
+
+    /// <summary>The <c>spec.audiences</c> of every review received, in order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> RequestedAudiences => [.. _requestedAudiences];
+
+    /// <summary>Makes the stand-in fail on purpose. Settable at any time.</summary>
+    public StandInFailure Failure { get; set; }
+
+    /// <summary>The clock that decides whether a token has expired.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Starts a stand-in on 127.0.0.1 and a free port.</summary>
+    public static async Task<KubernetesApiStandIn> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        KubernetesApiStandIn? standIn = null;
+        app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
+        await app.StartAsync(cancellationToken);
+        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"));
+        return standIn;
+    }
+
+    /// <summary>
+    /// Registers a service-account token. <paramref name="audiences"/> are the token's audiences (default: the API's own);
+    /// after <paramref name="expiresAt"/> (by <see cref="TimeProvider"/>) the token is reviewed as expired.
+    /// </summary>
+    public void AddToken(string token, string @namespace, string serviceAccount, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null) =>
+        AddUser(token, $"system:serviceaccount:{@namespace}:{serviceAccount}", audiences, expiresAt);
+
+    /// <summary>Registers a token of any user name (for example <c>alice</c> or <c>system:node:n1</c>, which are not service accounts).</summary>
+    public void AddUser(string token, string userName, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(userName);
+        _tokens[token] = new KnownToken(userName, audiences?.ToArray() ?? [DefaultApiAudience], expiresAt);
+    }
+
+    /// <summary>Forgets a token: it is reviewed as invalid from now on.</summary>
+    public void RemoveToken(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>Resets <see cref="ReviewCount"/> and <see cref="RequestedAudiences"/>.</summary>
+    public void ResetCounts()
+    {
+        Interlocked.Exchange(ref _reviewCount, 0);
+        _requestedAudiences.Clear();
+    }
+
+    /// <summary>
+    /// A JWT-shaped token (unsigned: the stand-in does not verify signatures) for a service account, with an <c>exp</c>
+    /// claim, as projected service-account tokens have. It is registered when <paramref name="register"/> is true.
+    /// </summary>
+    public string CreateJwt(string @namespace, string serviceAccount, DateTimeOffset expiresAt, bool register = true)
+    {
+        static string Part(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var payload = new JsonObject
+        {
+            ["aud"] = new JsonArray(DefaultApiAudience),
+            ["exp"] = expiresAt.ToUnixTimeSeconds(),
+            ["iss"] = "https://kubernetes.default.svc.cluster.local",
+            ["sub"] = $"system:serviceaccount:{@namespace}:{serviceAccount}",
+            ["jti"] = Guid.NewGuid().ToString(),
+        };
+        var token = $"{Part("{\"alg\":\"RS256\",\"kid\":\"stand-in\"}")}.{Part(payload.ToJsonString())}.c3RhbmQtaW4tc2lnbmF0dXJl";
+        if (register)
+        {
+            AddToken(token, @namespace, serviceAccount, expiresAt: expiresAt);
+        }
+
+        return token;
+    }
+
+    /// <summary>Stops listening: from now on the API is unreachable (connection refused).</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
+    /// <summary>Stops and disposes the stand-in.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _reviewCount);
+        switch (Failure)
+        {
+            case StandInFailure.Abort:
+                context.Abort();
+                return;
+            case StandInFailure.ServerError:
+                await WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
+                return;
+            case StandInFailure.ServiceUnavailable:
+                await WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
+                return;
+            case StandInFailure.Forbidden:
+                await WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
+                return;
+        }
+
+        JsonNode? request;
+        try
+        {
+            request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
+            return;
+        }
+
+        if (request?["kind"]?.GetValue<string>() != "TokenReview" || request["apiVersion"]?.GetValue<string>() != "authentication.k8s.io/v1"
+            || request["spec"]?["token"]?.GetValue<string>() is not { Length: > 0 } token)
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
+            return;
+        }
+
+        var requested = request["spec"]?["audiences"]?.AsArray().Select(a => a!.GetValue<string>()).ToArray() ?? [];
+        _requestedAudiences.Enqueue(requested);
+        var status = Review(token, requested);
+        var answer = new JsonObject
+        {
+            ["kind"] = "TokenReview",
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["spec"] = request["spec"]!.DeepClone(),
+            ["status"] = status,
+        };
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+    }
+
+    private JsonObject Review(string token, string[] requestedAudiences)
+    {
+        if (!_tokens.TryGetValue(token, out var known))
+        {
+            return Unauthenticated("[invalid bearer token, token lookup failed]");
+        }
+
+        if (known.ExpiresAt is { } expiry && expiry <= TimeProvider.GetUtcNow())
+        {
+            return Unauthenticated("[invalid bearer token, service account token has expired]");
+        }
+
+        var targets = requestedAudiences.Length == 0 ? [DefaultApiAudience] : requestedAudiences;
+        var matched = targets.Intersect(known.Audiences, StringComparer.Ordinal).ToArray();
+        if (matched.Length == 0)
+        {
+            return Unauthenticated("[invalid bearer token, token audiences [\"" + string.Join("\",\"", known.Audiences) + "\"] is invalid for the target audiences [\"" + string.Join("\",\"", targets) + "\"]]");
+        }
+
+        var user = new JsonObject { ["username"] = known.UserName, ["uid"] = Guid.NewGuid().ToString() };
+        var parts = known.UserName.Split(':');
+        if (parts.Length == 4 && parts[0] == "system" && parts[1] == "serviceaccount")
+        {
+            user["groups"] = new JsonArray("system:serviceaccounts", $"system:serviceaccounts:{parts[2]}", "system:authenticated");
+            user["extra"] = new JsonObject { ["authentication.kubernetes.io/pod-name"] = new JsonArray($"{parts[3]}-pod") };
+        }
+        else
+        {
+            user["groups"] = new JsonArray("system:authenticated");
+        }
+
+        return new JsonObject
+        {
+            ["authenticated"] = true,
+            ["user"] = user,
+            ["audiences"] = new JsonArray([.. matched.Select(a => (JsonNode)JsonValue.Create(a))]),
+        };
+    }
+
+    private static JsonObject Unauthenticated(string error) => new() { ["user"] = new JsonObject(), ["error"] = error };
+
+    private static Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
+    {
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = code,
+        };
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
+    }
+
+    private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt);
+}
