@@ -78,6 +78,9 @@ public sealed class KamusClient : IKamusClient, IDisposable
     /// <summary>Whether envelope values are currently decrypted locally (enabled and not refused by the server).</summary>
     public bool IsEnvelopeFastPathActive => _fastPath.IsActive;
 
+    /// <summary>How many unwrapped data keys are cached (for tests and diagnostics).</summary>
+    internal int CachedDataKeys => _fastPath.CachedKeys;
+
     /// <inheritdoc />
     public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
     {
