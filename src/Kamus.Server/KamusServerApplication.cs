@@ -61,7 +61,8 @@ public static partial class KamusServerApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = kamus.Limits.MaxRequestBodyBytes;
+            // The API's own limit is checked while reading (clean 413s); Kestrel's is the hard stop beyond the drain allowance.
+            kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Kamus.Server.Configuration;
@@ -9,27 +10,85 @@ internal static class HttpAnswers
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
-    /// <summary>Reads a JSON body, or says which status to answer (413 too large, 400 malformed).</summary>
+    /// <summary>
+    /// Reads a JSON body of at most <see cref="LimitsOptions.MaxRequestBodyBytes"/>, or says which status to answer
+    /// (413 too large, 400 malformed). An oversized body is read and discarded up to <see cref="DrainLimit"/> first,
+    /// so the client has finished sending and reliably sees the 413 rather than a reset connection.
+    /// </summary>
     public static async ValueTask<(T? Body, int Status, string? Message)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> type, LimitsOptions limits)
         where T : class
     {
-        if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge);
-        }
-
+        var limit = limits.MaxRequestBodyBytes;
+        var reader = context.Request.BodyReader;
+        var cancellationToken = context.RequestAborted;
         try
         {
-            var body = await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted).ConfigureAwait(false);
-            return body is null ? (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody) : (body, StatusCodes.Status200OK, null);
+            if (context.Request.ContentLength > limit)
+            {
+                await DrainAsync(reader, 0, DrainLimit(limits), cancellationToken);
+                return (null, StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge);
+            }
+
+            ReadResult result;
+            while (true)
+            {
+                result = await reader.ReadAsync(cancellationToken);
+                if (result.IsCompleted || result.Buffer.Length > limit)
+                {
+                    break;
+                }
+
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                var seen = buffer.Length;
+                reader.AdvanceTo(buffer.End);
+                if (!result.IsCompleted)
+                {
+                    await DrainAsync(reader, seen, DrainLimit(limits), cancellationToken);
+                }
+
+                return (null, StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge);
+            }
+
+            try
+            {
+                var json = new Utf8JsonReader(buffer);
+                var body = JsonSerializer.Deserialize(ref json, type);
+                return body is null ? (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody) : (body, StatusCodes.Status200OK, null);
+            }
+            catch (JsonException)
+            {
+                return (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody);
+            }
+            finally
+            {
+                reader.AdvanceTo(buffer.End);
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, StatusCodes.Status413PayloadTooLarge, ErrorMessages.TooLarge);
         }
-        catch (JsonException)
+    }
+
+    /// <summary>The most bytes of an oversized body read and discarded before answering 413 (also Kestrel's hard limit).</summary>
+    public static long DrainLimit(LimitsOptions limits) => limits.MaxRequestBodyBytes > long.MaxValue / 4 ? long.MaxValue : limits.MaxRequestBodyBytes * 4;
+
+    private static async Task DrainAsync(PipeReader reader, long seen, long drainLimit, CancellationToken cancellationToken)
+    {
+        while (seen <= drainLimit)
         {
-            return (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody);
+            var result = await reader.ReadAsync(cancellationToken);
+            seen += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
         }
     }
 
