@@ -2,6 +2,8 @@ using System.Text;
 using Kamus.Cli.Json;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client.Formats;
+using Kamus.Client.Tokens;
+using Microsoft.Extensions.Configuration;
 
 namespace Kamus.Cli.Tests.EndToEnd;
 
@@ -52,6 +54,30 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         Assert.Equal(encrypted.Select(n => Plaintexts[n.Path]), outcomes.Select(o => o.Plaintext));
         Assert.Equal(1, server.Host.RequestCount("/api/v2/decrypt"));
         Assert.Equal(0, server.Host.RequestCount("/api/v1/decrypt"));
+    }
+
+    [Fact]
+    public async Task AddKamus_reads_the_encrypted_file_with_one_unwrap_call()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", Settings);
+        var result = await Run(path, "-k", "ConnectionStrings:*", "-k", "Smtp:Password", "-k", "Services:*:ApiKey");
+        server.Host.ResetCounts();
+
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(path)
+            .AddKamus(options =>
+            {
+                options.Url = server.Url;
+                options.TokenSource = new StaticTokenSource(CliServerFixture.OrdersToken);
+            })
+            .Build();
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.All(Plaintexts, p => Assert.Equal(p.Value, configuration[p.Key]));
+        Assert.Equal("mail.local", configuration["Smtp:Host"]);
+        Assert.Equal(1, server.Host.RequestCount("/api/v2/decrypt"));
+        (configuration as IDisposable)?.Dispose();
     }
 
     [Fact]
