@@ -1,0 +1,72 @@
+using Kamus.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kamus.Cli.Service;
+
+/// <summary>
+/// Makes the real <see cref="KamusClient"/> for a connection, through <c>AddKamusClient</c> so TLS pinning and the
+/// connection handling are the library's own; a bearer token for an encryptor behind authentication is added by one
+/// extra message handler.
+/// </summary>
+internal static class KamusClientFactory
+{
+    public static IKamusClient Create(KamusConnection connection)
+    {
+        var services = new ServiceCollection();
+        services.AddKamusClient(options =>
+        {
+            options.Url = connection.Url;
+            options.AllowInsecureHttp = connection.AllowInsecureHttp;
+            options.CertificateFingerprint = connection.CertificateFingerprint;
+            options.TokenFilePath = connection.TokenFilePath;
+        });
+        if (connection.BearerToken is { } token)
+        {
+            services.AddHttpClient(KamusClientServiceCollectionExtensions.HttpClientName)
+                .AddHttpMessageHandler(() => new BearerTokenHandler(token));
+        }
+
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            return new OwnedKamusClient(provider.GetRequiredService<IKamusClient>(), provider);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            provider.Dispose();
+            throw new KamusException(KamusErrorKind.Configuration, string.Join("; ", e.Failures) + ".", innerException: e);
+        }
+    }
+
+    /// <summary>Runs <paramref name="call"/> with a fresh client and disposes of it afterwards.</summary>
+    public static async Task<T> UseAsync<T>(CliConsole console, KamusConnection connection, Func<IKamusClient, Task<T>> call)
+    {
+        var client = console.Environment.ClientFactory(connection);
+        try
+        {
+            return await call(client);
+        }
+        finally
+        {
+            (client as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The client together with the container that owns it, released as one.</summary>
+    private sealed class OwnedKamusClient(IKamusClient inner, ServiceProvider provider) : IKamusClient, IDisposable
+    {
+        public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+            inner.EncryptAsync(data, serviceAccount, @namespace, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+            inner.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken);
+
+        public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
+            inner.DecryptAsync(ciphertext, cancellationToken);
+
+        public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+            inner.DecryptManyAsync(ciphertexts, cancellationToken);
+
+        public void Dispose() => provider.Dispose();
+    }
+}

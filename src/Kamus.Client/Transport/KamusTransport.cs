@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Authentication;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Kamus.Client.Diagnostics;
+using Kamus.Client.Resilience;
+using Kamus.Client.Tokens;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Kamus.Client.Transport;
+
+/// <summary>
+/// Sends one Kamus API request through the resilience pipeline: JSON body, bearer token for decrypt calls (re-read
+/// once after a 401), metrics per attempt, and transport failures mapped to <see cref="KamusException"/>.
+/// Answers of any status are returned; callers map them (<see cref="StatusErrors"/>).
+/// </summary>
+internal sealed class KamusTransport
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly Uri _baseUrl;
+    private readonly ITokenSource _tokens;
+    private readonly ResiliencePipeline<KamusResponse> _pipeline;
+    private readonly CertificatePin? _pin;
+    private readonly bool _pinConfigured;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public KamusTransport(HttpClient http, Uri baseUrl, ITokenSource tokens, KamusClientOptions options, CertificatePin? pin, ILogger logger)
+    {
+        _http = http;
+        _baseUrl = KamusUrlPolicy.NormalizeBase(baseUrl);
+        _tokens = tokens;
+        _pin = pin;
+        _pinConfigured = options.CertificateFingerprint is not null;
+        _time = options.TimeProvider;
+        _logger = logger;
+        _pipeline = KamusResiliencePipeline.Create(options, logger);
+    }
+
+    public async Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken)
+    {
+        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
+        activity?.SetTag("kamus.endpoint", endpoint);
+        var content = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
+        try
+        {
+            var response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
+            if (authenticated && response.Status == HttpStatusCode.Unauthorized)
+            {
+                // The token may have been rotated under us: re-read it and try once more, and only once.
+                Log.TokenRejected(_logger, endpoint);
+                _tokens.Invalidate();
+                response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
+            }
+
+            activity?.SetTag("http.response.status_code", (int)response.Status);
+            return response;
+        }
+        catch (KamusException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Kind.ToString());
+            throw;
+        }
+        finally
+        {
+            // The body may hold plaintext (encrypt): do not leave it in memory longer than needed.
+            Array.Clear(content);
+        }
+    }
+
+    private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(endpoint, cancellationToken);
+        var state = new AttemptState(this, endpoint, content, authenticated);
+        try
+        {
+            var outcome = await _pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.Transport.AttemptAsync(s, ctx.CancellationToken), context, state).ConfigureAwait(false);
+            if (outcome.Exception is { } exception)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+            }
+
+            return outcome.Result!;
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
+        }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            if ((_pin is not null && _pin.Mismatches > 0) || (_pin is null && _pinConfigured))
+            {
+                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate does not match the pinned fingerprint (CertificateFingerprint); POST {endpoint} was not sent.", innerException: e);
+            }
+
+            throw new KamusException(KamusErrorKind.Configuration, $"The TLS handshake with the Kamus server failed (certificate not trusted or wrong name); POST {endpoint} was not sent. Set CaBundlePath or CertificateFingerprint for a private CA.", innerException: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} failed: the Kamus server cannot be reached ({Reason(e)}).", innerException: e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<Outcome<KamusResponse>> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var status = "error";
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
+            request.Content = new ByteArrayContent(state.Content);
+            request.Content.Headers.ContentType = JsonMediaType;
+            if (state.Authenticated)
+            {
+                var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
+            return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)));
+        }
+        catch (Exception e)
+        {
+            // Polly decides: transient failures are retried, cancellations become timeouts, the rest is rethrown.
+            return Outcome.FromException<KamusResponse>(e);
+        }
+        finally
+        {
+            var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Endpoint);
+            KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
+            KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        if (retryAfter.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static string Reason(Exception e) => e is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown ? error.ToString() : e.GetType().Name;
+
+    private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[] Content, bool Authenticated)
+    {
+        public override string ToString() => $"AttemptState({Endpoint})";
+    }
+}

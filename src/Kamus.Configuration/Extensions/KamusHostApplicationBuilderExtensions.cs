@@ -1,0 +1,42 @@
+using Kamus.Client;
+using Kamus.Configuration;
+using Kamus.Configuration.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Adds Kamus to an <see cref="IHostApplicationBuilder"/> (<c>WebApplication.CreateBuilder()</c>, <c>Host.CreateApplicationBuilder()</c>).</summary>
+public static class KamusHostApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Calls <c>builder.Configuration.AddKamus(configure)</c> and registers an <see cref="IKamusClient"/> singleton
+    /// with the same settings (or <see cref="KamusConfigurationOptions.Client"/> when set), for code that encrypts or
+    /// decrypts at run time.
+    /// </summary>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddKamus<TBuilder>(this TBuilder builder, Action<KamusConfigurationOptions>? configure = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new KamusConfigurationOptions();
+        configure?.Invoke(options);
+        builder.Configuration.AddKamus(options);
+
+        if (options.Client is { } client)
+        {
+            // The caller owns it: registered as an instance, the container does not dispose it.
+            builder.Services.TryAddSingleton(client);
+        }
+        else
+        {
+            // The same settings as the configuration provider, read from the final configuration, on IHttpClientFactory.
+            builder.Services.AddKamusClient();
+            builder.Services.AddOptions<KamusClientOptions>()
+                .Configure<IConfiguration>((client, configuration) => KamusSettings.Resolve(options, key => configuration[key]).ApplyTo(client));
+        }
+
+        return builder;
+    }
+}

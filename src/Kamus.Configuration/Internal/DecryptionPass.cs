@@ -1,0 +1,73 @@
+using Kamus.Client;
+using Kamus.Client.Formats;
+
+namespace Kamus.Configuration.Internal;
+
+/// <summary>The outcome of decrypting one distinct ciphertext: a plaintext or a failure kind.</summary>
+internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind Kind)
+{
+    public bool Succeeded => Plaintext is not null;
+}
+
+/// <summary>
+/// Decrypts distinct ciphertexts in one <see cref="IKamusClient.DecryptManyAsync"/> call under one deadline, from
+/// synchronous code (<c>IConfigurationProvider.Load</c>) without deadlocking or starving the thread pool.
+/// </summary>
+internal static class DecryptionPass
+{
+    // A client that ignores cancellation must not hang the caller for ever.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Decrypts <paramref name="ciphertexts"/> (distinct); <paramref name="batchError"/> is set when the whole call failed.</summary>
+    public static Dictionary<string, SecretOutcome> Run(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline, out KamusException? batchError)
+    {
+        batchError = null;
+        var outcomes = new Dictionary<string, SecretOutcome>(ciphertexts.Count, StringComparer.Ordinal);
+        if (ciphertexts.Count == 0)
+        {
+            return outcomes;
+        }
+
+        IReadOnlyList<DecryptOutcome>? results = null;
+        try
+        {
+            results = RunBlocking(client, ciphertexts, deadline);
+            if (results.Count != ciphertexts.Count)
+            {
+                batchError = new KamusException(KamusErrorKind.Protocol, "The Kamus client returned a wrong number of results.");
+            }
+        }
+        catch (KamusException exception)
+        {
+            batchError = exception;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
+        {
+            batchError = new KamusException(KamusErrorKind.Timeout, $"Decrypting the configuration took longer than {deadline}.", innerException: exception);
+        }
+
+        for (var i = 0; i < ciphertexts.Count; i++)
+        {
+            outcomes[ciphertexts[i]] = batchError is not null || results is null
+                ? new SecretOutcome(null, batchError?.Kind ?? KamusErrorKind.Protocol)
+                : results[i].Succeeded
+                    ? new SecretOutcome(results[i].Plaintext, default)
+                    : new SecretOutcome(null, results[i].ErrorKind ?? KamusErrorKind.Protocol);
+        }
+
+        return outcomes;
+    }
+
+    public static string Fingerprint(string ciphertext) => CiphertextFingerprint.Of(ciphertext);
+
+    private static IReadOnlyList<DecryptOutcome> RunBlocking(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline)
+    {
+        using var timeout = deadline == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(deadline);
+
+        // Task.Run starts the work on the pool with no SynchronizationContext, so no continuation can need the thread
+        // we block below (a UI or single-threaded test context would otherwise deadlock). We block exactly once.
+        var work = Task.Run(() => client.DecryptManyAsync(ciphertexts, timeout.Token), timeout.Token);
+        var bounded = deadline == Timeout.InfiniteTimeSpan ? work : work.WaitAsync(deadline + Grace);
+        return bounded.GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,15 @@
+using Kamus.Client;
+
+namespace Kamus.Configuration.Internal;
+
+/// <summary>Creates the <see cref="KamusClient"/> a provider owns, from its effective settings.</summary>
+internal static class KamusClientFactory
+{
+    public static IKamusClient Create(KamusSettings settings)
+    {
+        var options = new KamusClientOptions();
+        settings.ApplyTo(options);
+        options.Validate();
+        return new KamusClient(options);
+    }
+}

@@ -1,0 +1,26 @@
+using Kamus.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Kamus.Configuration.Internal;
+
+/// <summary>Log messages of the provider. They name keys, counts and kinds, never values.</summary>
+internal static partial class KamusConfigurationLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Kamus decrypted {Count} configuration values ({RemoteCount} through the client, the rest cached): {Keys}")]
+    public static partial void Decrypted(ILogger logger, int count, int remoteCount, string keys);
+
+    [LoggerMessage(2, LogLevel.Warning, "Kamus could not decrypt configuration key {Key}: {Kind} (ciphertext {Fingerprint})")]
+    public static partial void KeyFailed(ILogger logger, string key, KamusErrorKind kind, string fingerprint);
+
+    [LoggerMessage(3, LogLevel.Warning, "Kamus reload: {Count} configuration values could not be decrypted; their last good values are kept")]
+    public static partial void ReloadKeptLastGood(ILogger logger, int count);
+
+    [LoggerMessage(4, LogLevel.Error, "Kamus reload failed unexpectedly; the configuration keeps its last good values")]
+    public static partial void ReloadCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Kamus left {Count} configuration values out because they could not be decrypted (optional or ignored)")]
+    public static partial void LeftOut(ILogger logger, int count);
+
+    [LoggerMessage(6, LogLevel.Debug, "Kamus reload: nothing changed")]
+    public static partial void Unchanged(ILogger logger);
+}

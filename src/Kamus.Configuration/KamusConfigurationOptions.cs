@@ -1,0 +1,106 @@
+using Kamus.Client;
+using Kamus.Client.Tokens;
+using Kamus.Configuration.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Kamus.Configuration;
+
+/// <summary>
+/// Settings of <c>AddKamus()</c>. Anything left unset here is read from the <c>Kamus</c> section of the sources added
+/// before <c>AddKamus()</c> (<c>Kamus:Url</c>, <c>Kamus:TokenFilePath</c>, ...), then from the upstream environment
+/// variables <c>KAMUS_URL</c> and <c>TOKEN_FILE_PATH</c>.
+/// </summary>
+public sealed class KamusConfigurationOptions
+{
+    /// <summary>The default marker that flags an encrypted configuration value: <c>kamus:</c>.</summary>
+    public const string DefaultMarkerPrefix = "kamus:";
+
+    /// <summary>The default name of the configuration section that holds these settings: <c>Kamus</c>.</summary>
+    public const string DefaultSectionName = "Kamus";
+
+    /// <summary>
+    /// The prefix that marks a string value as encrypted; the rest of the value is the ciphertext exactly as the
+    /// encryptor returned it. Default <c>kamus:</c>.
+    /// </summary>
+    public string MarkerPrefix { get; set; } = DefaultMarkerPrefix;
+
+    /// <summary>The section of the earlier sources to read settings from. Default <c>Kamus</c>.</summary>
+    public string SectionName { get; set; } = DefaultSectionName;
+
+    /// <summary>The Kamus decryptor URL. Else <c>Kamus:Url</c>, else <c>KAMUS_URL</c>.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>The service-account token file. Else <c>Kamus:TokenFilePath</c>, else <c>TOKEN_FILE_PATH</c>, else the in-cluster default.</summary>
+    public string? TokenFilePath { get; set; }
+
+    /// <summary>Supplies the token instead of a file (for example a <see cref="StaticTokenSource"/> in development).</summary>
+    public ITokenSource? TokenSource { get; set; }
+
+    /// <summary>Allows plain HTTP to a non-loopback server. Else <c>Kamus:AllowInsecureHttp</c>.</summary>
+    public bool? AllowInsecureHttp { get; set; }
+
+    /// <summary>SHA-256 hex fingerprint the server certificate must match. Else <c>Kamus:CertificateFingerprint</c>.</summary>
+    public string? CertificateFingerprint { get; set; }
+
+    /// <summary>One deadline for decrypting every value of a load or reload. Else <c>Kamus:TotalTimeout</c>, else 30 seconds.</summary>
+    public TimeSpan? TotalTimeout { get; set; }
+
+    /// <summary>
+    /// When true, a value that cannot be decrypted is left out of the configuration (and logged) instead of failing
+    /// <c>Build()</c>. Else <c>Kamus:Optional</c>, else false.
+    /// </summary>
+    public bool? Optional { get; set; }
+
+    /// <summary>
+    /// Called when decryption fails, at load or reload, before the failure is thrown (load) or logged (reload).
+    /// Set <see cref="KamusLoadExceptionContext.Ignore"/> to carry on without the failed values.
+    /// </summary>
+    public Action<KamusLoadExceptionContext>? OnLoadException { get; set; }
+
+    /// <summary>
+    /// The client that decrypts. When set, it is used as is and not disposed by the provider (the caller owns it).
+    /// When null, the provider creates a <see cref="KamusClient"/> from these settings and disposes it with itself.
+    /// </summary>
+    public IKamusClient? Client { get; set; }
+
+    /// <summary>Adjusts the options of the client the provider creates (ignored when <see cref="Client"/> is set).</summary>
+    public Action<KamusClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>Logs what the provider does: configuration keys, counts and failure kinds, never values.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Decrypts with an in-memory table instead of a Kamus server, for an application's own tests:
+    /// each key of <paramref name="plaintextByCiphertext"/> is a ciphertext (as written after the marker), its value the plaintext.
+    /// Any other ciphertext fails as <see cref="KamusErrorKind.InvalidCiphertext"/>.
+    /// </summary>
+    /// <returns>The in-memory client now set as <see cref="Client"/>, to add entries or count calls.</returns>
+    public InMemoryKamusClient UseInMemoryDecryptor(IReadOnlyDictionary<string, string>? plaintextByCiphertext = null)
+    {
+        var client = new InMemoryKamusClient(plaintextByCiphertext);
+        Client = client;
+        return client;
+    }
+
+    /// <summary>Checks the settings that code set.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(MarkerPrefix))
+        {
+            throw new ArgumentException("The marker prefix must not be empty.", nameof(MarkerPrefix));
+        }
+
+        if (string.IsNullOrWhiteSpace(SectionName))
+        {
+            throw new ArgumentException("The section name must not be empty.", nameof(SectionName));
+        }
+
+        if (TotalTimeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("The total timeout must be positive.", nameof(TotalTimeout));
+        }
+    }
+
+    internal KamusConfigurationOptions Clone() => (KamusConfigurationOptions)MemberwiseClone();
+}

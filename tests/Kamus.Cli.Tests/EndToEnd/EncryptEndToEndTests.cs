@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using Kamus.Cli.Tests.Support;
+using Kamus.Client;
+using Kamus.Client.Formats;
+
+namespace Kamus.Cli.Tests.EndToEnd;
+
+/// <summary><c>kamus encrypt</c> and <c>kamus decrypt</c> against the real Kamus.Server on loopback.</summary>
+[Collection(KamusServerTests.Name)]
+public sealed class EncryptEndToEndTests(CliServerFixture server)
+{
+    private string[] Target => ["-a", CliServerFixture.ServiceAccount, "-n", CliServerFixture.Namespace, "-u", server.Url.ToString()];
+
+    [Fact]
+    public async Task The_upstream_flag_set_works_and_the_ciphertext_decrypts_for_the_service_account()
+    {
+        using var dir = new TempDirectory();
+        var secretFile = dir.Write("secret.txt", "from-a-file\n");
+        var output = dir.File("secret.enc");
+        await File.WriteAllTextAsync(output, "old");
+
+        var result = await KamusTool.RunAsync(
+        [
+            "encrypt", "--secret-file", secretFile, "--secret-file-encoding", "utf8",
+            "--service-account", CliServerFixture.ServiceAccount, "--namespace", CliServerFixture.Namespace,
+            "--kamus-url", server.Url.ToString(), "--allow-insecure-url",
+            "--output", output, "--overwrite", "--ignore-new-line",
+            "--auth-tenant", "t", "--auth-application", "a", "--auth-resource", "r",
+        ]);
+        var shortFlags = await KamusTool.RunAsync(["encrypt", "-s", "short-flags", .. Target, "-o", dir.File("short.enc"), "-O", "-i"]);
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(ExitCodes.Ok, shortFlags.ExitCode);
+        using var client = server.CreateDecryptingClient();
+        Assert.Equal("from-a-file\n", await client.DecryptAsync(await File.ReadAllTextAsync(output)));
+        Assert.Equal("short-flags", await client.DecryptAsync(await File.ReadAllTextAsync(dir.File("short.enc"))));
+    }
+
+    [Fact]
+    public async Task Stdout_is_only_the_ciphertext()
+    {
+        var result = await KamusTool.RunAsync(["encrypt", .. Target], stdin: "piped-secret");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        var ciphertext = result.Stdout.TrimEnd('\n');
+        Assert.DoesNotContain('\n', ciphertext);
+        Assert.True(CiphertextParser.TryParse(ciphertext, out _, out _));
+        using var client = server.CreateDecryptingClient();
+        Assert.Equal("piped-secret", await client.DecryptAsync(ciphertext));
+        Assert.Empty(result.Stderr);
+    }
+
+    [Fact]
+    public async Task Another_service_account_cannot_decrypt_it_and_decrypt_says_so_in_one_line()
+    {
+        var encrypted = await KamusTool.RunAsync(["encrypt", .. Target], stdin: "orders-only");
+        using var dir = new TempDirectory();
+        var billingToken = dir.Write("token", CliServerFixture.BillingToken);
+        var ordersToken = dir.Write("orders-token", CliServerFixture.OrdersToken);
+        var ciphertext = "kamus:" + encrypted.Stdout.Trim();
+
+        var refused = await KamusTool.RunAsync(["decrypt", ciphertext, "-u", server.Url.ToString(), "--token-file", billingToken]);
+        var summary = await KamusTool.RunAsync(["decrypt", "-u", server.Url.ToString(), "--token-file", ordersToken], stdin: ciphertext + "\n");
+        var shown = await KamusTool.RunAsync(["decrypt", ciphertext, "-u", server.Url.ToString(), "--token-file", ordersToken, "--show-plaintext"]);
+
+        Assert.Equal(ExitCodes.ServerRefused, refused.ExitCode);
+        Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Forbidden", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, summary.ExitCode);
+        Assert.Equal($"length 11, sha256 {CiphertextFingerprint.Of("orders-only")}", summary.Stdout.Trim());
+        Assert.DoesNotContain("orders-only", summary.Stdout + summary.Stderr, StringComparison.Ordinal);
+        Assert.Equal("orders-only", shown.Stdout.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_bearer_token_from_the_environment_is_sent_to_the_encryptor()
+    {
+        var result = await KamusTool.RunAsync(["encrypt", .. Target], stdin: "x", variables: new Dictionary<string, string> { ["KAMUS_TOKEN"] = "encryptor-token" });
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal("Bearer encryptor-token", server.LastEncryptAuthorization);
+        Assert.DoesNotContain("encryptor-token", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_default_service_account_is_refused_before_anything_is_sent()
+    {
+        var result = await KamusTool.RunAsync(["encrypt", "-a", "default", "-n", CliServerFixture.Namespace, "-u", server.Url.ToString()], stdin: "x");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'default' service account", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_exit_code_4_in_one_line()
+    {
+        var result = await KamusTool.RunAsync(["encrypt", "-a", CliServerFixture.ServiceAccount, "-n", CliServerFixture.Namespace, "-u", ClosedPortUrl()], stdin: "x");
+
+        Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(nameof(KamusErrorKind.Unavailable), result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task The_built_tool_works_as_a_process_in_command_substitution()
+    {
+        var result = await ToolProcess.RunAsync(["encrypt", .. Target], stdin: "process-secret");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        using var client = server.CreateDecryptingClient();
+        Assert.Equal("process-secret", await client.DecryptAsync(result.Stdout.Trim()));
+        Assert.Empty(result.Stderr);
+    }
+
+    internal static string ClosedPortUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/";
+    }
+}

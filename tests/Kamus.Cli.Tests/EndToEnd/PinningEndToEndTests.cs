@@ -1,0 +1,79 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kamus.Cli.Tests.Support;
+using Kamus.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Kamus.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// <c>--cert-fingerprint</c> against the real Kamus.Server serving HTTPS on loopback with a self-signed certificate:
+/// the right pin is trusted, a wrong one is refused before any secret is sent, and the file is unchanged.
+/// </summary>
+public sealed class PinningEndToEndTests : IAsyncLifetime
+{
+    private X509Certificate2 _certificate = null!;
+    private KamusServerHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _certificate = SelfSigned();
+        _host = await KamusServerHost.StartAsync(options => options.ConfigureBuilder = builder =>
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(_certificate);
+            })));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _certificate.Dispose();
+    }
+
+    [Fact]
+    public async Task The_right_pin_trusts_a_self_signed_server()
+    {
+        var pin = string.Join(':', SHA256.HashData(_certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+
+        var result = await KamusTool.RunAsync(["encrypt", "-a", "orders-api", "-n", "prod", "-u", _host.Url.ToString(), "--cert-fingerprint", pin], stdin: "pinned");
+
+        Assert.Equal("https", _host.Url.Scheme);
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.NotEmpty(result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_pin_mismatch_is_exit_code_4_in_one_line_and_the_file_is_unchanged()
+    {
+        using var dir = new TempDirectory();
+        const string Settings = "{ \"Db\": { \"Password\": \"pinned-secret\" } }";
+        var path = dir.Write("appsettings.json", Settings);
+        var wrongPin = Convert.ToHexString(SHA256.HashData("another certificate"u8));
+        _host.ResetCounts();
+
+        var result = await KamusTool.RunAsync(["encrypt-json", path, "-k", "Db:Password", "-a", "orders-api", "-n", "prod", "-u", _host.Url.ToString(), "--cert-fingerprint", wrongPin]);
+
+        Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("CertificatePinMismatch", line, StringComparison.Ordinal);
+        Assert.Equal(Settings, await File.ReadAllTextAsync(path));
+        Assert.Equal(0, _host.RequestCount("/api/v2/encrypt"));
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        // Kestrel on Linux needs the key in a form it can use: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+}

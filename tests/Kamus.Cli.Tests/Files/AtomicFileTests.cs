@@ -1,0 +1,79 @@
+using System.Text;
+using Kamus.Cli.Files;
+using Kamus.Cli.Tests.Support;
+
+namespace Kamus.Cli.Tests.Files;
+
+public sealed class AtomicFileTests
+{
+    [Fact]
+    public void Writes_a_new_file_and_leaves_no_temporary_file()
+    {
+        using var dir = new TempDirectory();
+
+        AtomicFile.Write(dir.File("out.txt"), "hello"u8, overwrite: false);
+
+        Assert.Equal("hello", File.ReadAllText(dir.File("out.txt")));
+        Assert.Equal(["out.txt"], dir.Names());
+    }
+
+    [Fact]
+    public void Replacing_through_a_symbolic_link_keeps_the_link()
+    {
+        using var dir = new TempDirectory();
+        var target = dir.Write("real.json", "{}");
+        var link = dir.File("appsettings.json");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.Write(link, "{ }"u8, overwrite: true);
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("{ }", File.ReadAllText(target));
+        Assert.Equal(["appsettings.json", "real.json"], dir.Names());
+    }
+
+    [Fact]
+    public void Refuses_to_replace_a_file_without_overwrite()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("out.txt", "old");
+
+        var error = Assert.Throws<CliException>(() => AtomicFile.Write(path, "new"u8, overwrite: false));
+
+        Assert.Equal(ExitCodes.Input, error.ExitCode);
+        Assert.Contains("--overwrite", error.Message, StringComparison.Ordinal);
+        Assert.Equal("old", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Replacing_keeps_the_unix_permissions()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", "{}");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes("{ }"), overwrite: true);
+
+        Assert.Equal("{ }", File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void A_write_that_cannot_start_is_one_input_error_and_leaves_nothing_behind()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", "{\"A\":\"1\"}");
+        var missingDirectory = Path.Combine(dir.Path, "gone", "appsettings.json");
+
+        var error = Assert.Throws<CliException>(() => AtomicFile.Write(missingDirectory, "x"u8, overwrite: true));
+
+        Assert.Equal(ExitCodes.Input, error.ExitCode);
+        Assert.Equal("{\"A\":\"1\"}", File.ReadAllText(path));
+        Assert.Equal(["appsettings.json"], dir.Names());
+    }
+}

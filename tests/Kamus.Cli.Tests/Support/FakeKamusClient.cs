@@ -1,0 +1,53 @@
+using Kamus.Client;
+using Kamus.Client.Formats;
+
+namespace Kamus.Cli.Tests.Support;
+
+/// <summary>
+/// A stand-in for the server in tests of the CLI's own logic (argument rules, file editing). It records what the CLI
+/// sends and answers well-formed v2 ciphertexts; end-to-end tests use the real server instead.
+/// </summary>
+public sealed class FakeKamusClient : IKamusClient
+{
+    public List<(string Data, string ServiceAccount, string Namespace)> Encrypted { get; } = [];
+
+    public List<IReadOnlyDictionary<string, string>> Batches { get; } = [];
+
+    public KamusException? Failure { get; set; }
+
+    public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        Encrypted.Add((data, serviceAccount, @namespace));
+        return Task.FromResult(Ciphertext(Encrypted.Count));
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        Batches.Add(items);
+        var n = 0;
+        IReadOnlyDictionary<string, string> result = items.ToDictionary(i => i.Key, _ => Ciphertext(++n));
+        return Task.FromResult(result);
+    }
+
+    public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    /// <summary>A syntactically valid v2 value (the parser checks shape, not keys).</summary>
+    public static string Ciphertext(int n)
+    {
+        var sealedBytes = new byte[40];
+        sealedBytes[0] = (byte)n;
+        return V2Layout.FormatValue("test", sealedBytes);
+    }
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+    }
+}

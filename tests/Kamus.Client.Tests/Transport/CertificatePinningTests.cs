@@ -1,0 +1,98 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kamus.Client.Tests.Support;
+using Kamus.Client.Tokens;
+using Microsoft.AspNetCore.Http;
+
+namespace Kamus.Client.Tests.Transport;
+
+/// <summary>TLS against a loopback Kestrel HTTPS server with a self-signed certificate.</summary>
+public sealed class CertificatePinningTests : IAsyncLifetime
+{
+    private X509Certificate2 _certificate = null!;
+    private LoopbackApp _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _certificate = CreateSelfSigned();
+        _server = await LoopbackApp.StartAsync(context =>
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync("k2.key1.c2VhbGVk");
+        }, _certificate);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _certificate.Dispose();
+    }
+
+    [Fact]
+    public async Task A_matching_pin_is_accepted_even_for_a_self_signed_certificate()
+    {
+        using var client = Client(o => o.CertificateFingerprint = Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
+
+        Assert.Equal("k2.key1.c2VhbGVk", await client.EncryptAsync("x", "api", "team-a"));
+    }
+
+    [Fact]
+    public async Task A_pin_mismatch_fails_closed_before_sending_anything()
+    {
+        using var client = Client(o => o.CertificateFingerprint = string.Join(':', Enumerable.Repeat("AB", 32)));
+
+        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("plain-secret", "api", "team-a"));
+
+        Assert.Equal(KamusErrorKind.CertificatePinMismatch, error.Kind);
+        Assert.Equal(0, _server.Requests);
+        Assert.DoesNotContain("plain-secret", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_untrusted_certificate_is_refused_without_a_pin()
+    {
+        using var client = Client(_ => { });
+
+        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("x", "api", "team-a"));
+
+        Assert.Equal(KamusErrorKind.Configuration, error.Kind);
+        Assert.Equal(0, _server.Requests);
+    }
+
+    [Fact]
+    public async Task A_custom_ca_bundle_makes_it_trusted()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("ca.pem"), _certificate.ExportCertificatePem());
+        using var client = Client(o => o.CaBundlePath = dir.File("ca.pem"));
+
+        Assert.Equal("k2.key1.c2VhbGVk", await client.EncryptAsync("x", "api", "team-a"));
+    }
+
+    private KamusClient Client(Action<KamusClientOptions> configure)
+    {
+        var options = new KamusClientOptions
+        {
+            Url = new Uri($"https://127.0.0.1:{_server.Url.Port}/"),
+            TokenSource = new StaticTokenSource("t"),
+            MaxRetryAttempts = 1,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        };
+        configure(options);
+        return new KamusClient(options);
+    }
+
+    private static X509Certificate2 CreateSelfSigned()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=kamus-test", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+}
