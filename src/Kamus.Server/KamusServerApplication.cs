@@ -17,7 +17,7 @@ public static partial class KamusServerApplication
     /// <paramref name="configure"/> runs before the settings are read, so it can add configuration or replace services
     /// (for example <see cref="TimeProvider"/>).
     /// </summary>
-    /// <exception cref="KamusConfigurationException">The configuration is unusable (for example no master key outside development mode).</exception>
+    /// <exception cref="KamusServerConfigurationException">The configuration is unusable (for example no master key outside development mode).</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -32,7 +32,7 @@ public static partial class KamusServerApplication
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
-            throw new KamusConfigurationException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
+            throw new KamusServerConfigurationException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
         var services = builder.Services;
@@ -82,22 +82,22 @@ public static partial class KamusServerApplication
     {
         if (options.Limits.MaxRequestBodyBytes <= 0)
         {
-            throw new KamusConfigurationException("Kamus:Limits:MaxRequestBodyBytes must be positive.");
+            throw new KamusServerConfigurationException("Kamus:Limits:MaxRequestBodyBytes must be positive.");
         }
 
         if (options.Limits.MaxBatchItems <= 0)
         {
-            throw new KamusConfigurationException("Kamus:Limits:MaxBatchItems must be positive.");
+            throw new KamusServerConfigurationException("Kamus:Limits:MaxBatchItems must be positive.");
         }
 
         if (options.ReviewCache.MaxEntries < 0 || options.ReviewCache.Ttl < TimeSpan.Zero)
         {
-            throw new KamusConfigurationException("Kamus:ReviewCache:MaxEntries and Kamus:ReviewCache:Ttl must not be negative.");
+            throw new KamusServerConfigurationException("Kamus:ReviewCache:MaxEntries and Kamus:ReviewCache:Ttl must not be negative.");
         }
 
         if (!Enum.IsDefined(options.Encryption.Format))
         {
-            throw new KamusConfigurationException("Kamus:Encryption:Format must be V2 or Upstream.");
+            throw new KamusServerConfigurationException("Kamus:Encryption:Format must be V2 or Upstream.");
         }
     }
 

@@ -5,7 +5,7 @@ try
 {
     await KamusServerApplication.Build(args).RunAsync();
 }
-catch (KamusConfigurationException e)
+catch (KamusServerConfigurationException e)
 {
     // A configuration problem gets a clear line, not a stack trace.
     await Console.Error.WriteLineAsync("Kamus server cannot start: " + e.Message);

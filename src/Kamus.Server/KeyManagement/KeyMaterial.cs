@@ -28,13 +28,13 @@ public sealed class KeyMaterial : IDisposable
     public bool UsesDevelopmentKey { get; }
 
     /// <summary>Reads the keys, or explains which setting is wrong (never showing a value).</summary>
-    /// <exception cref="KamusConfigurationException">No usable key, or a malformed one.</exception>
+    /// <exception cref="KamusServerConfigurationException">No usable key, or a malformed one.</exception>
     public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrEmpty(options.Provider) && !string.Equals(options.Provider, "AESKey", StringComparison.OrdinalIgnoreCase))
         {
-            throw new KamusConfigurationException(
+            throw new KamusServerConfigurationException(
                 $"KeyManagement:Provider '{options.Provider}' is not supported by this server; only 'AESKey' is (a PKCS#11 or KMS provider plugs in behind IMasterKeyProvider).");
         }
 
@@ -54,13 +54,13 @@ public sealed class KeyMaterial : IDisposable
             {
                 if (!V2Layout.IsValidKeyId(id))
                 {
-                    throw new KamusConfigurationException($"KeyManagement:KeyRing:Keys:{id}: a key id is 1 to 32 characters of [A-Za-z0-9_-].");
+                    throw new KamusServerConfigurationException($"KeyManagement:KeyRing:Keys:{id}: a key id is 1 to 32 characters of [A-Za-z0-9_-].");
                 }
 
                 var key = Decode(text, $"KeyManagement:KeyRing:Keys:{id}");
                 if (keys.TryGetValue(id, out var existing) && !CryptographicOperations.FixedTimeEquals(existing, key))
                 {
-                    throw new KamusConfigurationException($"KeyManagement:KeyRing:Keys:{UpstreamKeyId} differs from KeyManagement:AES:Key, which uses that key id.");
+                    throw new KamusServerConfigurationException($"KeyManagement:KeyRing:Keys:{UpstreamKeyId} differs from KeyManagement:AES:Key, which uses that key id.");
                 }
 
                 keys[id] = key;
@@ -71,7 +71,7 @@ public sealed class KeyMaterial : IDisposable
             {
                 if (!developmentMode)
                 {
-                    throw new KamusConfigurationException(
+                    throw new KamusServerConfigurationException(
                         "No master key is configured, and Kamus never generates one silently. Set KeyManagement:AES:Key (base64 of 32 bytes, upstream's setting) " +
                         "or KeyManagement:KeyRing:Keys:<keyId> with KeyManagement:KeyRing:CurrentKeyId, or set Kamus:Development:Enabled=true to use the INSECURE development key.");
                 }
@@ -109,7 +109,7 @@ public sealed class KeyMaterial : IDisposable
         {
             return keys.ContainsKey(configured)
                 ? configured
-                : throw new KamusConfigurationException($"KeyManagement:KeyRing:CurrentKeyId names '{configured}', which is not a configured key id.");
+                : throw new KamusServerConfigurationException($"KeyManagement:KeyRing:CurrentKeyId names '{configured}', which is not a configured key id.");
         }
 
         if (options.KeyRing.Keys.Count == 1)
@@ -119,7 +119,7 @@ public sealed class KeyMaterial : IDisposable
 
         if (options.KeyRing.Keys.Count > 1)
         {
-            throw new KamusConfigurationException("KeyManagement:KeyRing:CurrentKeyId is required when the key ring holds more than one key.");
+            throw new KamusServerConfigurationException("KeyManagement:KeyRing:CurrentKeyId is required when the key ring holds more than one key.");
         }
 
         return upstreamKeyId!;
@@ -131,7 +131,7 @@ public sealed class KeyMaterial : IDisposable
         if (!Convert.TryFromBase64String(text.Trim(), buffer, out var written) || written != KeyDerivation.KeySize)
         {
             CryptographicOperations.ZeroMemory(buffer);
-            throw new KamusConfigurationException($"{setting} must be base64 of exactly 32 bytes.");
+            throw new KamusServerConfigurationException($"{setting} must be base64 of exactly 32 bytes.");
         }
 
         var key = buffer[..written];
