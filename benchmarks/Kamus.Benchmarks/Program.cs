@@ -14,11 +14,11 @@ if (ci)
     Environment.SetEnvironmentVariable("KAMUS_BENCH_CI", "1");
 }
 
-var config = DefaultConfig.Instance;
-if (ci)
-{
-    config = config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
-}
+// Full run: a fixed number of iterations (BenchmarkDotNet's adaptive default can take up to 100 on a noisy machine).
+// CI: every benchmark once, in-process, only to prove the suites still run; its timings mean nothing.
+var config = DefaultConfig.Instance.AddJob(ci
+    ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).AsDefault()
+    : Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15).AsDefault());
 
 // Benchmarks record figures (remote calls, server allocations) into this file; the summary columns read it.
 var artifacts = Path.GetFullPath(config.ArtifactsPath ?? "BenchmarkDotNet.Artifacts");
