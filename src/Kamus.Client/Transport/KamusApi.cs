@@ -159,11 +159,10 @@ internal sealed class KamusApi
         KamusException? outage = null;
         await Parallel.ForEachAsync(Enumerable.Range(0, ciphertexts.Count), ParallelOptionsFor(cancellationToken), async (i, ct) =>
         {
-            var fingerprint = CiphertextFingerprint.Of(ciphertexts[i]);
             if (Volatile.Read(ref outage) is { } known)
             {
                 // The server is down, slow or refusing us: do not repeat every retry for every remaining value.
-                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(known, fingerprint));
+                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(known, CiphertextFingerprint.Of(ciphertexts[i])));
                 return;
             }
 
@@ -176,6 +175,8 @@ internal sealed class KamusApi
                     return;
                 }
 
+                // Fingerprints only for failures: a successful value needs no SHA-256.
+                var fingerprint = CiphertextFingerprint.Of(ciphertexts[i]);
                 var error = StatusErrors.For(response.Status, KamusEndpoints.DecryptV1, isDecrypt: true, fingerprint);
                 if (IsOutage(error.Kind))
                 {
@@ -187,7 +188,7 @@ internal sealed class KamusApi
             catch (KamusException e) when (!IsFatal(e))
             {
                 Interlocked.CompareExchange(ref outage, e, null);
-                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(e, fingerprint));
+                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(e, CiphertextFingerprint.Of(ciphertexts[i])));
             }
         }).ConfigureAwait(false);
         return results;
