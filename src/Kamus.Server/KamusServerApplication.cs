@@ -127,11 +127,11 @@ public static partial class KamusServerApplication
             LogDevelopmentKey(logger);
         }
 
-        if (logger.IsEnabled(LogLevel.Information) && keys.HsmTokenLabel is { } token)
+        if (logger.IsEnabled(LogLevel.Information) && keys.Hsm is { } hsm)
         {
-            var hsmKeyIds = string.Join(",", keys.HsmKeyIds);
+            var hsmKeyIds = string.Join(",", hsm.KeyIds);
             var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
-            LogHsm(logger, token, hsmKeyIds, legacyKeyIds);
+            LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)

@@ -38,14 +38,11 @@ public sealed class KeyMaterial : IDisposable
     /// </summary>
     public AesKeyRing? Ring { get; }
 
-    /// <summary>The key ids of the PKCS#11 token (empty with the in-memory provider).</summary>
-    public IReadOnlyCollection<string> HsmKeyIds => _hsm?.KeyIds ?? [];
-
-    /// <summary>The token holding the keys, or <see langword="null"/> with the in-memory provider.</summary>
-    public string? HsmTokenLabel => _hsm?.TokenLabel;
+    /// <summary>The PKCS#11 provider, or <see langword="null"/> with the in-memory provider.</summary>
+    public Pkcs11MasterKeyProvider? Hsm => _hsm;
 
     /// <summary>Every key id that unwraps.</summary>
-    public IReadOnlyCollection<string> KeyIds => [.. HsmKeyIds, .. Ring?.KeyIds ?? []];
+    public IReadOnlyCollection<string> KeyIds => [.. _hsm?.KeyIds ?? [], .. Ring?.KeyIds ?? []];
 
     /// <summary>The upstream AES key (may be <see cref="UpstreamAesKey.None"/>).</summary>
     public UpstreamAesKey Upstream { get; }

@@ -25,6 +25,8 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
     private readonly Pkcs11Token _token;
     private readonly Pkcs11SessionPool _pool;
     private readonly Dictionary<string, IObjectHandle> _keys;
+    private long _wrapCalls;
+    private long _unwrapCalls;
 
     private Pkcs11MasterKeyProvider(Pkcs11Token token, Pkcs11SessionPool pool, Dictionary<string, IObjectHandle> keys, string currentKeyId)
     {
@@ -39,6 +41,12 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
 
     /// <summary>The key ids (labels) found in the token.</summary>
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
+
+    /// <summary>How many C_Encrypt operations this provider ran (for tests and metrics: the module is a shared, slow resource).</summary>
+    public long WrapCalls => Interlocked.Read(ref _wrapCalls);
+
+    /// <summary>How many C_Decrypt operations this provider ran.</summary>
+    public long UnwrapCalls => Interlocked.Read(ref _unwrapCalls);
 
     /// <summary>The token's label.</summary>
     public string TokenLabel => _token.Label;
@@ -148,6 +156,7 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
     {
         using var parameters = _token.Factories.MechanismParamsFactory.CreateCkGcmParams(nonce, IvBits, aad, TagBits);
         using var mechanism = _token.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
+        Interlocked.Increment(ref encrypt ? ref _wrapCalls : ref _unwrapCalls);
         try
         {
             return encrypt ? session.Encrypt(mechanism, key, input) : session.Decrypt(mechanism, key, input);
@@ -155,7 +164,13 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
         catch (Pkcs11Exception e) when (!encrypt && IsRejectedData(e.RV))
         {
             // The tag did not verify: another identity or key id, or an altered value. The session stays usable.
-            throw new CryptographicException("The value does not authenticate under this key and associated data.");
+            throw new Pkcs11RejectedDataException(sessionUsable: true);
+        }
+        catch (Pkcs11Exception e) when (!encrypt && e.RV == CKR.CKR_GENERAL_ERROR)
+        {
+            // SoftHSM2 (2.6) reports a GCM tag mismatch as CKR_GENERAL_ERROR, which could also be a real failure: refuse
+            // the value, and close the session rather than trust it again.
+            throw new Pkcs11RejectedDataException(sessionUsable: false);
         }
     }
 

@@ -13,16 +13,20 @@ public sealed class Pkcs11SessionPool : IDisposable
     private readonly Pkcs11Token _token;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<ISession> _idle = [];
+    private readonly ISession _anchor;
     private int _disposed;
 
-    /// <summary>Creates the pool with one session open, which also keeps the token logged in.</summary>
+    /// <summary>Creates the pool and opens its anchor session.</summary>
     public Pkcs11SessionPool(Pkcs11Token token, int maxSessions)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         _token = token;
         _slots = new SemaphoreSlim(maxSessions, maxSessions);
-        _idle.Add(token.OpenSession(readWrite: false));
+
+        // The login (and, in SoftHSM, the handles of private objects) lasts only while a session is open: the anchor is
+        // never used or closed before the pool, so closing a failed worker session cannot log the token out.
+        _anchor = token.OpenSession(readWrite: false);
     }
 
     /// <summary>
@@ -42,6 +46,11 @@ public sealed class Pkcs11SessionPool : IDisposable
             var result = operation(session);
             healthy = true;
             return result;
+        }
+        catch (Pkcs11RejectedDataException e)
+        {
+            healthy = e.SessionUsable;
+            throw;
         }
         catch (CryptographicException)
         {
@@ -67,7 +76,7 @@ public sealed class Pkcs11SessionPool : IDisposable
         }
     }
 
-    /// <summary>Closes every idle session.</summary>
+    /// <summary>Closes every idle session and the anchor (which logs the token out when no other user has it open).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -79,5 +88,7 @@ public sealed class Pkcs11SessionPool : IDisposable
         {
             session.Dispose();
         }
+
+        _anchor.Dispose();
     }
 }
