@@ -51,12 +51,22 @@ public partial class Pkcs11UnwrapBenchmarks
         }
 
         var options = new Pkcs11Options { ModulePath = module, TokenLabel = "bench", PinFile = pinFile, CurrentKeyLabel = KeyId, MaxSessions = 4 };
-        using (var token = Pkcs11Token.Open(options))
+        try
         {
-            Pkcs11KeyGenerator.Generate(token, KeyId);
+            using (var token = Pkcs11Token.Open(options))
+            {
+                Pkcs11KeyGenerator.Generate(token, KeyId);
+            }
+
+            _hsm = Pkcs11MasterKeyProvider.Open(options);
+        }
+        catch
+        {
+            // GlobalCleanup does not run after a failed setup: leave no token directory behind.
+            Directory.Delete(_directory, recursive: true);
+            throw;
         }
 
-        _hsm = Pkcs11MasterKeyProvider.Open(options);
         _ring = new AesKeyRing(KeyId, new Dictionary<string, byte[]> { [KeyId] = RandomNumberGenerator.GetBytes(32) });
         _aad = V2Layout.DataKeyAssociatedData(KeyId, _identity);
         var dataKey = RandomNumberGenerator.GetBytes(32);
