@@ -1,5 +1,12 @@
 using Kamus.Server;
 using Kamus.Server.Configuration;
+using Kamus.Server.KeyManagement.Pkcs11;
+
+if (args.Length > 0 && args[0] == Pkcs11AdminCommand.GenerateKey)
+{
+    Environment.ExitCode = Pkcs11AdminCommand.Run(args[1..], Console.Out, Console.Error);
+    return;
+}
 
 try
 {
