@@ -27,4 +27,8 @@ var metrics = Path.Combine(artifacts, "kamus-metrics.tsv");
 File.Delete(metrics);
 Environment.SetEnvironmentVariable(Metrics.FileVariable, metrics);
 
-BenchmarkSwitcher.FromAssembly(typeof(Kamus.Benchmarks.LocalDecryptBenchmarks).Assembly).Run(args, config);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Kamus.Benchmarks.LocalDecryptBenchmarks).Assembly).Run(args, config).ToList();
+
+// BenchmarkDotNet exits 0 even when a benchmark throws: fail the run (and CI) when anything did not run cleanly.
+var failed = summaries.Count == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+return failed ? 1 : 0;
