@@ -21,6 +21,13 @@ public sealed class KamusSystem : IAsyncDisposable
     public static async Task<KamusSystem> StartAsync(Action<KamusServerHostOptions>? configure = null) =>
         new(await KamusServerHost.StartAsync(configure));
 
+    /// <summary>Starts servers that share one Kubernetes API stand-in (owned by the first system).</summary>
+    public sealed class Shared(KubernetesApiStandIn standIn)
+    {
+        public async Task<KamusSystem> StartAsync(Action<KamusServerHostOptions>? configure = null) =>
+            new(await KamusServerHost.StartAsync(standIn, configure));
+    }
+
     /// <summary>Registers a fresh token for <paramref name="namespace"/>:<paramref name="serviceAccount"/> and returns it.</summary>
     public string TokenFor(string @namespace, string serviceAccount, IEnumerable<string>? audiences = null)
     {
