@@ -2,8 +2,22 @@ using Kamus.Client.Formats;
 
 namespace Kamus.ReliabilityTests.Support;
 
-/// <summary>One valid ciphertext of every format for one identity, made by the real servers, with its plaintext.</summary>
-public sealed record Original(CiphertextFormat Format, string Ciphertext, string Plaintext);
+/// <summary>
+/// One valid ciphertext of every format for one identity, made by the real servers, with its plaintext (empty for the
+/// bare wrapped keys, which decrypt to base64 of a random data key).
+/// </summary>
+public sealed record Original(CiphertextFormat Format, string Ciphertext, string Plaintext)
+{
+    public bool IsWrappedKey => Plaintext.Length == 0;
+
+    public string Name => IsWrappedKey ? (Format == CiphertextFormat.V2WrappedKey ? "v2 wrapped key" : "upstream envelope wrapped key") : Format switch
+    {
+        CiphertextFormat.UpstreamAes => "upstream derived value",
+        CiphertextFormat.UpstreamEnvelope => "upstream envelope",
+        CiphertextFormat.V2Value => "v2 value",
+        _ => "v2 envelope",
+    };
+}
 
 /// <summary>Makes <see cref="Original"/>s: a v2 server and an upstream-format server sharing one Kubernetes stand-in.</summary>
 public sealed class FormatServers : IAsyncDisposable
@@ -55,6 +69,7 @@ public sealed class FormatServers : IAsyncDisposable
             new(CiphertextFormat.V2WrappedKey, CiphertextParser.Parse(v2Envelope).WrappedKey!, string.Empty),
             new(CiphertextFormat.UpstreamAes, upstreamValue, plaintext),
             new(CiphertextFormat.UpstreamEnvelope, upstreamEnvelope, plaintext),
+            new(CiphertextFormat.UpstreamAes, CiphertextParser.Parse(upstreamEnvelope).WrappedKey!, string.Empty),
         ];
     }
 
