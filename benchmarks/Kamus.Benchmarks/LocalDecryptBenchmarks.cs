@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Kamus.Client.Crypto;
 using Kamus.Client.Formats;
 
@@ -11,6 +12,8 @@ namespace Kamus.Benchmarks;
 /// bytes (the limit). Parsing is included on the Kamus side, since a client parses every value it meets.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class LocalDecryptBenchmarks
 {
     private const string Secret = "Server=db;User Id=app;Password=p@ss:w0rd;";
@@ -64,7 +67,7 @@ public class LocalDecryptBenchmarks
     [BenchmarkCategory("gcm")]
     public string KamusV2() => _dataKey.DecryptPayload(CiphertextParser.Parse(_v2Envelope));
 
-    [Benchmark(Description = "raw Aes.DecryptCbc")]
+    [Benchmark(Baseline = true, Description = "raw Aes.DecryptCbc")]
     [BenchmarkCategory("cbc")]
     public byte[] RawCbc() => _aes.DecryptCbc(_upstreamParsed.Body, _upstreamParsed.Iv, PaddingMode.PKCS7);
 

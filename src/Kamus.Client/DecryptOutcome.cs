@@ -6,24 +6,27 @@ namespace Kamus.Client;
 public sealed class DecryptOutcome
 {
     private readonly string? _plaintext;
+    private readonly string? _ciphertext;
+    private string? _fingerprint;
 
-    private DecryptOutcome(string fingerprint, string? plaintext, KamusException? error)
+    private DecryptOutcome(string? ciphertext, string? plaintext, KamusException? error)
     {
-        Fingerprint = fingerprint;
+        _ciphertext = ciphertext;
         _plaintext = plaintext;
         Error = error;
     }
 
     /// <summary>A success.</summary>
     public static DecryptOutcome Success(string ciphertext, string plaintext) =>
-        new(CiphertextFingerprint.Of(ciphertext), plaintext ?? throw new ArgumentNullException(nameof(plaintext)), null);
+        new(ciphertext, plaintext ?? throw new ArgumentNullException(nameof(plaintext)), null);
 
     /// <summary>A failure.</summary>
     public static DecryptOutcome Failure(string ciphertext, KamusException error) =>
-        new(CiphertextFingerprint.Of(ciphertext), null, error ?? throw new ArgumentNullException(nameof(error)));
+        new(ciphertext, null, error ?? throw new ArgumentNullException(nameof(error)));
 
     /// <summary>The fingerprint of the ciphertext (first 8 hex digits of its SHA-256).</summary>
-    public string Fingerprint { get; }
+    /// <remarks>Computed on first use: a startup decrypting thousands of values rarely needs the fingerprints of the successes.</remarks>
+    public string Fingerprint => _fingerprint ??= CiphertextFingerprint.Of(_ciphertext);
 
     /// <summary>Whether decryption succeeded.</summary>
     public bool Succeeded => Error is null;

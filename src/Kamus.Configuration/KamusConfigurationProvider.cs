@@ -206,8 +206,9 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _decryptedKeys = decryptedKeys;
         _failures = failures;
         _loaded = true;
-        if (missing.Count > 0 || !reload)
+        if ((missing.Count > 0 || !reload) && _logger.IsEnabled(LogLevel.Information))
         {
+            // Sorting the key names is worth skipping when nobody reads the line.
             KamusConfigurationLog.Decrypted(_logger, decryptedKeys.Count, missing.Count, DescribeKeys(decryptedKeys));
         }
 

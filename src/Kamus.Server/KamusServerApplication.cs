@@ -17,7 +17,7 @@ public static partial class KamusServerApplication
     /// <paramref name="configure"/> runs before the settings are read, so it can add configuration or replace services
     /// (for example <see cref="TimeProvider"/>).
     /// </summary>
-    /// <exception cref="KamusConfigurationException">The configuration is unusable (for example no master key outside development mode).</exception>
+    /// <exception cref="KamusServerConfigurationException">The configuration is unusable (for example no master key outside development mode).</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -32,15 +32,16 @@ public static partial class KamusServerApplication
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
-            throw new KamusConfigurationException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
+            throw new KamusServerConfigurationException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(keys);
-        services.AddSingleton<IMasterKeyProvider>(keys.Ring);
+        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
+        services.AddSingleton(_ => keys);
+        services.AddSingleton(keys.Provider);
         services.AddSingleton(keys.Upstream);
         if (kamus.Development.Enabled)
         {
@@ -65,7 +66,18 @@ public static partial class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        var app = builder.Build();
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+
+        _ = app.Services.GetRequiredService<KeyMaterial>();
         LogStartup(app, kamus, keys);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
@@ -82,22 +94,22 @@ public static partial class KamusServerApplication
     {
         if (options.Limits.MaxRequestBodyBytes <= 0)
         {
-            throw new KamusConfigurationException("Kamus:Limits:MaxRequestBodyBytes must be positive.");
+            throw new KamusServerConfigurationException("Kamus:Limits:MaxRequestBodyBytes must be positive.");
         }
 
         if (options.Limits.MaxBatchItems <= 0)
         {
-            throw new KamusConfigurationException("Kamus:Limits:MaxBatchItems must be positive.");
+            throw new KamusServerConfigurationException("Kamus:Limits:MaxBatchItems must be positive.");
         }
 
         if (options.ReviewCache.MaxEntries < 0 || options.ReviewCache.Ttl < TimeSpan.Zero)
         {
-            throw new KamusConfigurationException("Kamus:ReviewCache:MaxEntries and Kamus:ReviewCache:Ttl must not be negative.");
+            throw new KamusServerConfigurationException("Kamus:ReviewCache:MaxEntries and Kamus:ReviewCache:Ttl must not be negative.");
         }
 
         if (!Enum.IsDefined(options.Encryption.Format))
         {
-            throw new KamusConfigurationException("Kamus:Encryption:Format must be V2 or Upstream.");
+            throw new KamusServerConfigurationException("Kamus:Encryption:Format must be V2 or Upstream.");
         }
     }
 
@@ -115,6 +127,13 @@ public static partial class KamusServerApplication
             LogDevelopmentKey(logger);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.Hsm is { } hsm)
+        {
+            var hsmKeyIds = string.Join(",", hsm.KeyIds);
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
@@ -123,10 +142,10 @@ public static partial class KamusServerApplication
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var keyIds = string.Join(",", keys.Ring.KeyIds);
+            var keyIds = string.Join(",", keys.KeyIds);
             var format = kamus.Encryption.Format.ToString();
             var reviewer = kamus.Development.Enabled ? "development token map" : kubernetes.ProxyUrl?.ToString() ?? "in-cluster";
-            LogKeys(logger, keyIds, keys.Ring.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
+            LogKeys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
         }
     }
 
@@ -138,6 +157,9 @@ public static partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
     private static partial void LogSharedUpstreamKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

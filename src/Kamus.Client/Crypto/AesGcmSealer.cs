@@ -46,9 +46,30 @@ public static class AesGcmSealer
             throw new CryptographicException("The sealed value is too short.");
         }
 
-        var length = sealedValue.Length - Overhead;
-        var plaintext = new byte[length];
-        gcm.Decrypt(sealedValue[..NonceSize], sealedValue.Slice(NonceSize, length), sealedValue[(NonceSize + length)..], plaintext, associatedData);
+        ArgumentNullException.ThrowIfNull(gcm);
+        if (sealedValue.Length < Overhead)
+        {
+            throw new CryptographicException("The sealed value is too short.");
+        }
+
+        var plaintext = new byte[sealedValue.Length - Overhead];
+        Open(gcm, sealedValue, associatedData, plaintext);
         return plaintext;
+    }
+
+    /// <summary>Opens a sealed value into <paramref name="plaintext"/>, which must hold at least the value's length less <see cref="Overhead"/>.</summary>
+    /// <returns>The number of plaintext bytes written.</returns>
+    /// <exception cref="CryptographicException">The value or its associated data is not the one it was sealed with.</exception>
+    public static int Open(AesGcm gcm, ReadOnlySpan<byte> sealedValue, ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(gcm);
+        if (sealedValue.Length < Overhead)
+        {
+            throw new CryptographicException("The sealed value is too short.");
+        }
+
+        var length = sealedValue.Length - Overhead;
+        gcm.Decrypt(sealedValue[..NonceSize], sealedValue.Slice(NonceSize, length), sealedValue[(NonceSize + length)..], plaintext[..length], associatedData);
+        return length;
     }
 }

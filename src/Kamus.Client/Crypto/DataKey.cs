@@ -10,6 +10,9 @@ namespace Kamus.Client.Crypto;
 /// </summary>
 public sealed class DataKey : IDisposable
 {
+    // Payloads up to this size are decrypted into a stack buffer.
+    private const int StackPlaintextLimit = 1024;
+
     private readonly byte[] _key;
     private readonly Lock _gate = new();
     private AesGcm? _gcm;
@@ -77,25 +80,31 @@ public sealed class DataKey : IDisposable
     public string DecryptPayload(ParsedCiphertext envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        byte[] plaintext;
-        lock (_gate)
+        if (envelope.Format is not (CiphertextFormat.V2Envelope or CiphertextFormat.UpstreamEnvelope))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            plaintext = envelope.Format switch
-            {
-                CiphertextFormat.V2Envelope => AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), envelope.Body, V2Layout.PayloadAssociatedData),
-                CiphertextFormat.UpstreamEnvelope => CbcDecrypt(envelope),
-                _ => throw new ArgumentException("Not an envelope.", nameof(envelope)),
-            };
+            throw new ArgumentException("Not an envelope.", nameof(envelope));
         }
 
+        // The plaintext bytes live on the stack when small (no heap copy to zero later), and are zeroed either way.
+        var body = envelope.Body;
+        var buffer = body.Length <= StackPlaintextLimit ? stackalloc byte[StackPlaintextLimit] : new byte[body.Length];
+        int written;
         try
         {
-            return Encoding.UTF8.GetString(plaintext);
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                written = envelope.Format == CiphertextFormat.V2Envelope
+                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, V2Layout.PayloadAssociatedData, buffer)
+                    : CbcDecrypt(envelope, buffer);
+            }
+
+            return Encoding.UTF8.GetString(buffer[..written]);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            // A plaintext is never longer than its ciphertext.
+            CryptographicOperations.ZeroMemory(buffer[..body.Length]);
         }
     }
 
@@ -129,7 +138,7 @@ public sealed class DataKey : IDisposable
     /// <summary>Says what this is, never the key.</summary>
     public override string ToString() => "DataKey(redacted)";
 
-    private byte[] CbcDecrypt(ParsedCiphertext envelope)
+    private int CbcDecrypt(ParsedCiphertext envelope, Span<byte> destination)
     {
         if (_aes is null)
         {
@@ -137,6 +146,6 @@ public sealed class DataKey : IDisposable
             _aes.Key = _key;
         }
 
-        return _aes.DecryptCbc(envelope.Body, envelope.Iv, PaddingMode.PKCS7);
+        return _aes.DecryptCbc(envelope.Body, envelope.Iv, destination, PaddingMode.PKCS7);
     }
 }

@@ -13,6 +13,8 @@ public static class CiphertextParser
     /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
     public const int MaxLength = 1024 * 1024;
 
+    private static string? s_lastKeyId;
+
     /// <summary>Parses <paramref name="text"/>, or returns a reason why it is not a Kamus ciphertext.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out ParsedCiphertext? parsed, [NotNullWhen(false)] out string? reason)
     {
@@ -116,28 +118,40 @@ public static class CiphertextParser
 
     private static bool TryParseV2(string text, CiphertextFormat format, int prefixLength, out ParsedCiphertext? parsed, out string? reason)
     {
+        // Spans, not Split: a client parses every value it meets, so the parse allocates only what it returns.
         parsed = null;
-        var parts = text[prefixLength..].Split('.');
+        var rest = text.AsSpan(prefixLength);
         var expected = format == CiphertextFormat.V2Envelope ? 3 : 2;
-        if (parts.Length != expected)
+        if (rest.Count('.') != expected - 1)
         {
             reason = $"a {format} value must have {expected + 1} parts separated by '.'";
             return false;
         }
 
-        var keyId = parts[0];
-        if (!V2Layout.IsValidKeyId(keyId))
+        var keyIdEnd = rest.IndexOf('.');
+        var keyIdText = rest[..keyIdEnd];
+        var sealedText = rest[(keyIdEnd + 1)..];
+        var payloadText = ReadOnlySpan<char>.Empty;
+        if (expected == 3)
+        {
+            var sealedEnd = sealedText.IndexOf('.');
+            payloadText = sealedText[(sealedEnd + 1)..];
+            sealedText = sealedText[..sealedEnd];
+        }
+
+        if (!V2Layout.IsValidKeyId(keyIdText))
         {
             reason = "the key id is not 1 to 32 characters of [A-Za-z0-9_-]";
             return false;
         }
 
-        if (!TryFromCanonicalBase64Url(parts[1], out var first) || first.Length <= AesGcmSealer.Overhead)
+        if (!TryFromCanonicalBase64Url(sealedText, out var first) || first.Length <= AesGcmSealer.Overhead)
         {
             reason = "the sealed part is not canonical base64url of a sealed value";
             return false;
         }
 
+        var keyId = KeyIdText(keyIdText);
         switch (format)
         {
             case CiphertextFormat.V2Value:
@@ -159,13 +173,15 @@ public static class CiphertextParser
                     return false;
                 }
 
-                if (!TryFromCanonicalBase64Url(parts[2], out var payload) || payload.Length < AesGcmSealer.Overhead)
+                if (!TryFromCanonicalBase64Url(payloadText, out var payload) || payload.Length < AesGcmSealer.Overhead)
                 {
                     reason = "the payload is not canonical base64url of a sealed value";
                     return false;
                 }
 
-                parsed = new ParsedCiphertext(format, keyId, [], payload, V2Layout.FormatWrappedKey(keyId, first), first);
+                // The sealed part is canonical, so it is exactly what V2Layout.FormatWrappedKey would encode: reuse the text.
+                var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first);
                 break;
         }
 
@@ -173,36 +189,73 @@ public static class CiphertextParser
         return true;
     }
 
+    // Nearly every value names the same key id: reuse the last one's string rather than allocate one per value.
+    private static string KeyIdText(ReadOnlySpan<char> keyId)
+    {
+        var last = s_lastKeyId;
+        if (last is not null && keyId.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return s_lastKeyId = keyId.ToString();
+    }
+
     private static bool TryFromBase64(ReadOnlySpan<char> text, out byte[] bytes)
     {
-        bytes = new byte[(text.Length * 3 / 4) + 3];
-        if (text.IsEmpty || !Convert.TryFromBase64Chars(text, bytes, out var written))
+        bytes = [];
+        var maxLength = (text.Length * 3 / 4) + 3;
+        var buffer = maxLength <= 1024 ? stackalloc byte[maxLength] : new byte[maxLength];
+        if (text.IsEmpty || !Convert.TryFromBase64Chars(text, buffer, out var written))
         {
-            bytes = [];
             return false;
         }
 
-        bytes = bytes.AsSpan(0, written).ToArray();
+        bytes = buffer[..written].ToArray();
         return true;
     }
 
     // Canonical: re-encoding gives the same text, so no two texts decode to the same bytes and a change to any
     // character of a v2 value is detected (the unused low bits of a final base64 character are otherwise ignored).
-    private static bool TryFromCanonicalBase64Url(string text, out byte[] bytes)
+    private static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
     {
         bytes = [];
-        if (text.Length == 0 || !Base64Url.IsValid(text.AsSpan(), out var length))
+        if (text.IsEmpty || !Base64Url.IsValid(text, out var length))
         {
             return false;
         }
 
         var buffer = new byte[length];
-        if (Base64Url.DecodeFromChars(text, buffer, out _, out var written) != System.Buffers.OperationStatus.Done)
+        if (Base64Url.DecodeFromChars(text, buffer, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
         {
             return false;
         }
 
-        bytes = buffer.AsSpan(0, written).ToArray();
-        return string.Equals(Base64Url.EncodeToString(bytes), text, StringComparison.Ordinal);
+        var encodedLength = Base64Url.GetEncodedLength(written);
+        if (encodedLength != text.Length)
+        {
+            return false;
+        }
+
+        char[]? rented = null;
+        var encoded = encodedLength <= 1024 ? stackalloc char[encodedLength] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(encodedLength));
+        try
+        {
+            var charsWritten = Base64Url.EncodeToChars(buffer, encoded);
+            if (!encoded[..charsWritten].SequenceEqual(text))
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+
+        bytes = buffer;
+        return true;
     }
 }

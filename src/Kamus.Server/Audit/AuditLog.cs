@@ -28,6 +28,9 @@ public sealed partial class AuditLog
         _enabled = options.Value.Audit.Enabled;
     }
 
+    /// <summary>Whether audit lines are written (callers skip computing fingerprints otherwise).</summary>
+    public bool IsEnabled => _enabled && _logger.IsEnabled(LogLevel.Information);
+
     /// <summary>Writes the audit line of one request.</summary>
     /// <param name="context">The request.</param>
     /// <param name="action">What was asked: <c>encrypt</c>, <c>decrypt</c>, <c>encrypt-batch</c>, <c>decrypt-batch</c>.</param>
@@ -37,7 +40,7 @@ public sealed partial class AuditLog
     public void Write(HttpContext context, string action, ServiceAccountIdentity? identity, string outcome, string fingerprints)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_enabled && _logger.IsEnabled(LogLevel.Information))
+        if (IsEnabled)
         {
             var time = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
             var source = context.Connection.RemoteIpAddress?.ToString() ?? "-";

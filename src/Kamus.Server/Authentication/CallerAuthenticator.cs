@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Kamus.Client.Crypto;
+using Kamus.Server.Audit;
 using Microsoft.Net.Http.Headers;
 
 namespace Kamus.Server.Authentication;
@@ -14,12 +16,14 @@ public readonly record struct CallerAuthentication(ServiceAccountIdentity? Ident
 }
 
 /// <summary>
-/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache), only service accounts are
-/// accepted, and the default service account is refused.
+/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache; concurrent requests with the
+/// same uncached token share one review), only service accounts are accepted, and the default service account is refused.
 /// </summary>
-public sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache)
+public sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics)
 {
     private const string BearerPrefix = "Bearer ";
+
+    private readonly ConcurrentDictionary<TokenDigest, Task<TokenReviewResult>> _inFlight = new();
 
     /// <summary>Authenticates the request's bearer token.</summary>
     public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -44,12 +48,10 @@ public sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cac
             return Accept(cached);
         }
 
-        var token = tokenSpan.ToString();
-        var review = await reviewer.ReviewAsync(token, cancellationToken).ConfigureAwait(false);
+        var review = await ReviewOnceAsync(digest, tokenSpan.ToString()).WaitAsync(cancellationToken).ConfigureAwait(false);
         switch (review.Outcome)
         {
             case ReviewOutcome.Authenticated when review.Identity is { } identity:
-                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
                 return Accept(identity);
             case ReviewOutcome.NotServiceAccount:
                 return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
@@ -57,6 +59,43 @@ public sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cac
                 return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
             default:
                 return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+        }
+    }
+
+    private Task<TokenReviewResult> ReviewOnceAsync(TokenDigest digest, string token)
+    {
+        var mine = new TaskCompletionSource<TokenReviewResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _inFlight.GetOrAdd(digest, mine.Task);
+        if (shared != mine.Task)
+        {
+            return shared;
+        }
+
+        _ = CompleteAsync(mine, digest, token);
+        return mine.Task;
+    }
+
+    // Not tied to one caller's cancellation: other callers may be waiting on the same review. The reviewer bounds it.
+    private async Task CompleteAsync(TaskCompletionSource<TokenReviewResult> completion, TokenDigest digest, string token)
+    {
+        try
+        {
+            metrics.Review();
+            var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
+            {
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+            }
+
+            completion.SetResult(review);
+        }
+        catch (Exception e)
+        {
+            completion.SetException(e);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(digest, completion.Task));
         }
     }
 

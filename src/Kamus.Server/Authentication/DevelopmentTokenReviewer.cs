@@ -20,7 +20,7 @@ public sealed class DevelopmentTokenReviewer : ITokenReviewer
     public int Count => _tokens.Count;
 
     /// <summary>Reads the tokens file (a JSON object: token → "namespace:serviceAccount"). No file, no tokens.</summary>
-    /// <exception cref="KamusConfigurationException">The file cannot be read or holds an invalid entry.</exception>
+    /// <exception cref="KamusServerConfigurationException">The file cannot be read or holds an invalid entry.</exception>
     public static DevelopmentTokenReviewer FromFile(string? path)
     {
         var tokens = new Dictionary<string, ServiceAccountIdentity>(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ public sealed class DevelopmentTokenReviewer : ITokenReviewer
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new KamusConfigurationException($"Kamus:Development:TokensFile '{path}' cannot be read as a JSON object of token → \"namespace:serviceAccount\" ({e.GetType().Name}).");
+            throw new KamusServerConfigurationException($"Kamus:Development:TokensFile '{path}' cannot be read as a JSON object of token → \"namespace:serviceAccount\" ({e.GetType().Name}).");
         }
 
         foreach (var (token, name) in map ?? [])
@@ -44,7 +44,7 @@ public sealed class DevelopmentTokenReviewer : ITokenReviewer
             var colon = name.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || !ServiceAccountIdentity.TryParseUserName("system:serviceaccount:" + name, out var identity))
             {
-                throw new KamusConfigurationException($"Kamus:Development:TokensFile '{path}': '{name}' is not \"namespace:serviceAccount\".");
+                throw new KamusServerConfigurationException($"Kamus:Development:TokensFile '{path}': '{name}' is not \"namespace:serviceAccount\".");
             }
 
             tokens[token] = identity.Value;

@@ -6,7 +6,7 @@ public sealed class KeyManagementOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "KeyManagement";
 
-    /// <summary>Upstream's provider name. Only <c>AESKey</c> is supported.</summary>
+    /// <summary>Upstream's provider name: <c>AESKey</c> (the default) or <c>Pkcs11</c> (master keys in an HSM, see <see cref="Pkcs11"/>).</summary>
     public string? Provider { get; set; }
 
     /// <summary>Upstream's AES key settings.</summary>
@@ -14,6 +14,9 @@ public sealed class KeyManagementOptions
 
     /// <summary>The key ring: named keys, one current.</summary>
     public KeyRingOptions KeyRing { get; set; } = new();
+
+    /// <summary>The PKCS#11 provider's settings (<c>KeyManagement:Pkcs11</c>).</summary>
+    public Pkcs11Options Pkcs11 { get; set; } = new();
 }
 
 /// <summary>Upstream's <c>KeyManagement:AES</c> settings.</summary>

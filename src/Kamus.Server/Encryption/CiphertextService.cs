@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Kamus.Client.Crypto;
@@ -230,15 +231,34 @@ public sealed class CiphertextService
             return (null, DecryptResult.Invalid("the envelope's wrapped key is not an AESKey value"));
         }
 
-        var unwrapped = DecryptUpstream(identity, wrapped.Iv, wrapped.Body);
-        if (!unwrapped.Succeeded)
+        if (!_upstream.IsConfigured)
         {
-            return (null, unwrapped);
+            return (null, DecryptResult.Invalid("upstream values need KeyManagement:AES:Key"));
         }
 
-        return DataKey.TryFromBase64(unwrapped.Plaintext, out var key)
-            ? (key, default)
-            : (null, DecryptResult.Forbidden);
+        byte[] base64Key;
+        try
+        {
+            base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
+        }
+
+        // Decoded from bytes straight into a stack buffer: the data key never becomes an (unzeroable) string.
+        Span<byte> keyBytes = stackalloc byte[48];
+        try
+        {
+            return Base64.DecodeFromUtf8(base64Key, keyBytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == KeyDerivation.KeySize
+                ? (DataKey.FromBytes(keyBytes[..written]), default)
+                : (null, DecryptResult.Forbidden);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyBytes);
+            CryptographicOperations.ZeroMemory(base64Key);
+        }
     }
 
     private static DecryptResult Utf8OrForbidden(byte[] plaintext)

@@ -54,7 +54,7 @@ internal sealed class DecryptEndpoints(
             result = ciphertexts.Decrypt(identity, body.Data, scope);
         }
 
-        var fingerprint = CiphertextFingerprint.Of(body.Data);
+        var fingerprint = audit.IsEnabled ? CiphertextFingerprint.Of(body.Data) : "-";
         if (!result.Succeeded)
         {
             var refusal = result.Error == Kamus.Client.KamusErrorKind.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
@@ -116,7 +116,7 @@ internal sealed class DecryptEndpoints(
         }
 
         await HttpAnswers.WriteJsonAsync(context, new BatchDecryptResponse { Items = results }, KamusProtocolJsonContext.Default.BatchDecryptResponse);
-        Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", Fingerprints.Of(body.Items));
+        Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", audit.IsEnabled ? Fingerprints.Of(body.Items) : "-");
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, ServiceAccountIdentity? identity, string fingerprint, string? reason = null)

@@ -39,7 +39,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
 
         var ciphertext = ciphertexts.Encrypt(identity, body.Data);
         await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, ciphertext);
-        Record(context, V1Path, "encrypt", identity, "ok", CiphertextFingerprint.Of(ciphertext));
+        Record(context, V1Path, "encrypt", identity, "ok", audit.IsEnabled ? CiphertextFingerprint.Of(ciphertext) : "-");
     }
 
     public async Task EncryptManyAsync(HttpContext context)
@@ -81,7 +81,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
 
         var items = ciphertexts.EncryptMany(identity, body.Items);
         await HttpAnswers.WriteJsonAsync(context, new BatchEncryptResponse { Items = items }, KamusProtocolJsonContext.Default.BatchEncryptResponse);
-        Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", Fingerprints.Of(items.Values));
+        Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", audit.IsEnabled ? Fingerprints.Of(items.Values) : "-");
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Client.Crypto.ServiceAccountIdentity? identity)
