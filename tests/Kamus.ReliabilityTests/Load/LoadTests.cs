@@ -4,7 +4,6 @@ using Kamus.Client;
 using Kamus.ReliabilityTests.Support;
 using Kamus.Server.Authentication;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.ReliabilityTests.Load;
 
@@ -25,7 +24,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         {
             // Production-like logging: the fixture keeps every record in memory, which would otherwise be measured.
             o.Settings["Kamus:Audit:Enabled"] = "false";
-            o.ConfigureBuilder = b => b.Logging.SetMinimumLevel(LogLevel.Warning);
+            o.Settings["Logging:LogLevel:Default"] = "Warning";
         });
         string value;
         string[] batch;
