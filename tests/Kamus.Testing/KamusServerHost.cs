@@ -60,6 +60,10 @@ public sealed class KamusServerHost : IAsyncDisposable
             options.Settings["KeyManagement:AES:Key"] = CompatMasterKey;
             options.Settings["KeyManagement:AES:UseKeyDeriviation"] = "true";
             options.Settings["Kubernetes:ProxyUrl"] = standIn.Url.ToString();
+
+            // The server's appsettings.json filters logs for production; tests that scan logs for leaks must see
+            // every record the server's own categories write.
+            options.Settings["Logging:LogLevel:Default"] = "Trace";
             configure?.Invoke(options);
 
             var counter = new RequestCounter();
@@ -68,7 +72,7 @@ public sealed class KamusServerHost : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(options.Settings);
                 builder.Logging.ClearProviders();
-                builder.Logging.SetMinimumLevel(LogLevel.Debug);
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
                 builder.Logging.AddProvider(new FakeLoggerProvider(logs));
                 builder.Services.AddSingleton<IStartupFilter>(counter);
                 if (options.TimeProvider is not null)
