@@ -19,7 +19,7 @@ public sealed class PinningEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _certificate = SelfSigned();
+        _certificate = TestCertificates.CreateSelfSignedLoopback();
         _host = await KamusServerHost.StartAsync(options => options.ConfigureBuilder = builder =>
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
@@ -62,18 +62,5 @@ public sealed class PinningEndToEndTests : IAsyncLifetime
         Assert.Contains("CertificatePinMismatch", line, StringComparison.Ordinal);
         Assert.Equal(Settings, await File.ReadAllTextAsync(path));
         Assert.Equal(0, _host.RequestCount("/api/v2/encrypt"));
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-
-        // Kestrel on Linux needs the key in a form it can use: round-trip through PKCS#12.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }

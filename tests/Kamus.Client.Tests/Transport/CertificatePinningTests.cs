@@ -1,8 +1,8 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kamus.Client.Tests.Support;
 using Kamus.Client.Tokens;
+using Kamus.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace Kamus.Client.Tests.Transport;
@@ -15,7 +15,7 @@ public sealed class CertificatePinningTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _certificate = CreateSelfSigned();
+        _certificate = TestCertificates.CreateSelfSignedLoopback();
         _server = await LoopbackApp.StartAsync(context =>
         {
             context.Response.ContentType = "text/plain";
@@ -81,18 +81,5 @@ public sealed class CertificatePinningTests : IAsyncLifetime
         };
         configure(options);
         return new KamusClient(options);
-    }
-
-    private static X509Certificate2 CreateSelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=kamus-test", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }

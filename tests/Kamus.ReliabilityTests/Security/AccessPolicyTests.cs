@@ -1,11 +1,10 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Kamus.Cli;
 using Kamus.Client;
 using Kamus.Client.Tokens;
 using Kamus.Configuration;
 using Kamus.ReliabilityTests.Support;
+using Kamus.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -85,7 +84,7 @@ public sealed class AccessPolicyTests(ITestOutputHelper output)
     [Fact]
     public async Task A_pin_mismatch_fails_closed_before_any_request_and_the_right_pin_works()
     {
-        using var certificate = SelfSigned();
+        using var certificate = TestCertificates.CreateSelfSignedLoopback();
         await using var system = await KamusSystem.StartAsync(o =>
         {
             o.Settings["urls"] = "https://127.0.0.1:0";
@@ -121,16 +120,5 @@ public sealed class AccessPolicyTests(ITestOutputHelper output)
             o.ConfigureClient = c => c.MaxRetryAttempts = 1;
         });
         return builder.Build();
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 }
