@@ -1,4 +1,5 @@
 using Kamus.Client;
+using Kamus.Client.Formats;
 using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -178,7 +179,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
                 continue;
             }
 
-            failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext].Kind, DecryptionPass.Fingerprint(ciphertext)));
+            failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext].Kind, CiphertextFingerprint.Of(ciphertext)));
             if (reload && _decryptedKeys.Contains(key) && Data.TryGetValue(key, out var lastGood))
             {
                 data[key] = lastGood;

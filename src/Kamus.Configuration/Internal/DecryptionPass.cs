@@ -1,5 +1,4 @@
 using Kamus.Client;
-using Kamus.Client.Formats;
 
 namespace Kamus.Configuration.Internal;
 
@@ -57,8 +56,6 @@ internal static class DecryptionPass
 
         return outcomes;
     }
-
-    public static string Fingerprint(string ciphertext) => CiphertextFingerprint.Of(ciphertext);
 
     private static IReadOnlyList<DecryptOutcome> RunBlocking(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline)
     {
