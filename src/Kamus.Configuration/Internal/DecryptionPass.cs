@@ -2,10 +2,13 @@ using Kamus.Client;
 
 namespace Kamus.Configuration.Internal;
 
-/// <summary>The outcome of decrypting one distinct ciphertext: a plaintext or a failure kind.</summary>
+/// <summary>The outcome of decrypting one distinct ciphertext: a plaintext or a failure kind. Never prints the plaintext.</summary>
 internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind Kind)
 {
     public bool Succeeded => Plaintext is not null;
+
+    // A record's generated ToString would print the plaintext.
+    public override string ToString() => Succeeded ? "SecretOutcome(ok)" : $"SecretOutcome({Kind})";
 }
 
 /// <summary>
