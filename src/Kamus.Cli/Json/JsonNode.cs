@@ -28,4 +28,7 @@ internal sealed record JsonNode(string Path, JsonNodeKind Kind, int Start, int E
         JsonNodeKind.Null => "null",
         _ => "a string",
     };
+
+    // A record's generated ToString would print the string value: the very secret about to be encrypted.
+    public override string ToString() => $"{Path} ({Kind})";
 }

@@ -75,4 +75,14 @@ public sealed class JsonDocumentScannerTests
 
         Assert.Throws<JsonSyntaxException>(() => JsonDocumentScanner.Scan(bytes));
     }
+
+    [Fact]
+    public void A_node_never_prints_its_string_value()
+    {
+        var node = JsonDocumentScanner.Scan(Encoding.UTF8.GetBytes("""{ "Db": { "Password": "hunter2" } }""")).Single(n => n.Path == "Db:Password");
+
+        Assert.Equal("hunter2", node.StringValue);
+        Assert.DoesNotContain("hunter2", node.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Db:Password", node.ToString(), StringComparison.Ordinal);
+    }
 }
