@@ -101,6 +101,4 @@ public sealed class KamusConfigurationOptions
             throw new ArgumentException("The total timeout must be positive.", nameof(TotalTimeout));
         }
     }
-
-    internal KamusConfigurationOptions Clone() => (KamusConfigurationOptions)MemberwiseClone();
 }
