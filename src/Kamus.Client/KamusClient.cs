@@ -28,10 +28,8 @@ public sealed class KamusClient : IKamusClient, IDisposable
     /// <summary>Creates a standalone client with its own HTTP connection pool (for use before a DI container exists).</summary>
     /// <exception cref="KamusException">With <see cref="KamusErrorKind.Configuration"/> when the options are invalid.</exception>
     public KamusClient(KamusClientOptions options)
-        : this(Validated(options), out var pin, out var handler)
+        : this(Validated(options), ParsePin(options))
     {
-        _ = pin;
-        _ = handler;
     }
 
     /// <summary>Creates a client on an existing <see cref="HttpClient"/> (for example from <c>IHttpClientFactory</c>).</summary>
@@ -42,8 +40,9 @@ public sealed class KamusClient : IKamusClient, IDisposable
     {
     }
 
-    private KamusClient(KamusClientOptions options, out CertificatePin? pin, out SocketsHttpHandler handler)
-        : this(new HttpClient(handler = KamusHttpHandler.Create(options, pin = ParsePin(options)), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, ownsHttp: true, options, pin, null)
+    // Arguments run left to right: the options are validated before the pin is parsed from them.
+    private KamusClient(KamusClientOptions options, CertificatePin? pin)
+        : this(new HttpClient(KamusHttpHandler.Create(options, pin), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, ownsHttp: true, options, pin, null)
     {
     }
 
