@@ -121,8 +121,11 @@ public sealed class KamusClientOptions
         AllowInsecureHttp || string.Equals(Environment.GetEnvironmentVariable(AllowInsecureUrlVariable), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The token file in force.</summary>
-    internal string ResolveTokenFilePath() =>
-        TokenFilePath ?? NonEmpty(Environment.GetEnvironmentVariable(TokenFilePathVariable)) ?? DefaultTokenFilePath;
+    internal string ResolveTokenFilePath() => TokenFilePath ?? EnvironmentTokenFilePath();
+
+    /// <summary>The token file when none is set: <c>TOKEN_FILE_PATH</c>, else <see cref="DefaultTokenFilePath"/>.</summary>
+    internal static string EnvironmentTokenFilePath() =>
+        NonEmpty(Environment.GetEnvironmentVariable(TokenFilePathVariable)) ?? DefaultTokenFilePath;
 
     internal List<string> GetErrors()
     {

@@ -17,60 +17,32 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile CachedToken? _cached;
+    private readonly TokenCache<CachedToken> _cache;
 
     /// <summary>Creates a source for <paramref name="path"/>; when it is <see langword="null"/>: <c>TOKEN_FILE_PATH</c>, else the default service-account token path.</summary>
     public FileTokenSource(string? path = null, TimeProvider? timeProvider = null, ILogger<FileTokenSource>? logger = null)
     {
-        Path = string.IsNullOrWhiteSpace(path) ? new KamusClientOptions().ResolveTokenFilePath() : path;
+        Path = string.IsNullOrWhiteSpace(path) ? KamusClientOptions.EnvironmentTokenFilePath() : path;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _cache = new(IsFresh, ReadAsync);
     }
 
     /// <summary>The token file (a path, not a secret).</summary>
     public string Path { get; }
 
     /// <inheritdoc />
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default)
-    {
-        var cached = _cached;
-        if (cached is not null && IsFresh(cached))
-        {
-            return cached.Token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            cached = _cached;
-            if (cached is not null && IsFresh(cached))
-            {
-                return cached.Token;
-            }
-
-            cached = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            _cached = cached;
-            return cached.Token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default) =>
+        (await _cache.GetAsync(cancellationToken).ConfigureAwait(false)).Token;
 
     /// <inheritdoc />
-    public void Invalidate() => _cached = null;
+    public void Invalidate() => _cache.Invalidate();
 
     /// <summary>Names the file, never the token.</summary>
     public override string ToString() => $"FileTokenSource({Path})";
 
     /// <summary>Forgets the token.</summary>
-    public void Dispose()
-    {
-        _cached = null;
-        _gate.Dispose();
-    }
+    public void Dispose() => _cache.Dispose();
 
     private bool IsFresh(CachedToken cached)
     {
