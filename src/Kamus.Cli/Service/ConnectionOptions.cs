@@ -1,14 +1,15 @@
 using System.CommandLine;
+using Kamus.Client;
 
 namespace Kamus.Cli.Service;
 
 /// <summary>The options that say how to reach the Kamus server, shared by the commands that call it.</summary>
 internal sealed class ConnectionOptions
 {
-    public const string UrlVariable = "KAMUS_URL";
+    public const string UrlVariable = KamusClientOptions.UrlVariable;
     public const string TokenVariable = "KAMUS_TOKEN";
-    public const string TokenFileVariable = "TOKEN_FILE_PATH";
-    public const string DefaultTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    public const string TokenFileVariable = KamusClientOptions.TokenFilePathVariable;
+    public const string DefaultTokenFile = KamusClientOptions.DefaultTokenFilePath;
 
     private readonly bool _forDecrypt;
 
