@@ -21,10 +21,9 @@ public sealed class TokenRequestTokenSource : ITokenSource, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _expirationSeconds;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string? _namespaceFilePath;
     private string? _namespace;
-    private volatile CachedToken? _cached;
+    private readonly TokenCache<CachedToken> _cache;
 
     /// <summary>Creates a source.</summary>
     /// <param name="kubernetes">The Kubernetes API client (for example <c>new Kubernetes(KubernetesClientConfiguration.InClusterConfig())</c>).</param>
@@ -58,6 +57,7 @@ public sealed class TokenRequestTokenSource : ITokenSource, IDisposable
         _expirationSeconds = (long)lifetime.TotalSeconds;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _cache = new(cached => _time.GetUtcNow() < cached.RefreshAt, RequestAsync);
     }
 
     /// <summary>The service account whose token is requested.</summary>
@@ -67,45 +67,17 @@ public sealed class TokenRequestTokenSource : ITokenSource, IDisposable
     public string Audience { get; }
 
     /// <inheritdoc />
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default)
-    {
-        var cached = _cached;
-        if (cached is not null && _time.GetUtcNow() < cached.RefreshAt)
-        {
-            return cached.Token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            cached = _cached;
-            if (cached is not null && _time.GetUtcNow() < cached.RefreshAt)
-            {
-                return cached.Token;
-            }
-
-            cached = await RequestAsync(cancellationToken).ConfigureAwait(false);
-            _cached = cached;
-            return cached.Token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default) =>
+        (await _cache.GetAsync(cancellationToken).ConfigureAwait(false)).Token;
 
     /// <inheritdoc />
-    public void Invalidate() => _cached = null;
+    public void Invalidate() => _cache.Invalidate();
 
     /// <summary>Names the account and audience, never the token.</summary>
     public override string ToString() => $"TokenRequestTokenSource({_namespace ?? "?"}:{ServiceAccount}, audience {Audience})";
 
     /// <summary>Forgets the token.</summary>
-    public void Dispose()
-    {
-        _cached = null;
-        _gate.Dispose();
-    }
+    public void Dispose() => _cache.Dispose();
 
     private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
     {
