@@ -16,11 +16,15 @@ public sealed class DecryptOutcome
         Error = error;
     }
 
-    /// <summary>A success.</summary>
+    /// <summary>A successful decryption (for example from an <see cref="IKamusClient"/> test double).</summary>
+    /// <param name="ciphertext">The value that was decrypted (kept only to compute <see cref="Fingerprint"/>).</param>
+    /// <param name="plaintext">Its plaintext (never printed by <see cref="ToString"/>).</param>
     public static DecryptOutcome Success(string ciphertext, string plaintext) =>
         new(ciphertext, plaintext ?? throw new ArgumentNullException(nameof(plaintext)), null);
 
-    /// <summary>A failure.</summary>
+    /// <summary>A failed decryption.</summary>
+    /// <param name="ciphertext">The value that could not be decrypted (kept only to compute <see cref="Fingerprint"/>).</param>
+    /// <param name="error">Why; thrown by <see cref="Plaintext"/>.</param>
     public static DecryptOutcome Failure(string ciphertext, KamusException error) =>
         new(ciphertext, null, error ?? throw new ArgumentNullException(nameof(error)));
 

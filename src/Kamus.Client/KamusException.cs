@@ -9,6 +9,10 @@ namespace Kamus.Client;
 public sealed class KamusException : Exception
 {
     /// <summary>Creates an exception.</summary>
+    /// <param name="kind">What went wrong (callers branch on it, not on the message).</param>
+    /// <param name="message">The reason; it must not contain a plaintext, token, key or whole ciphertext.</param>
+    /// <param name="status">The HTTP status of the failed answer, when there was one.</param>
+    /// <param name="innerException">The underlying failure, if any.</param>
     public KamusException(KamusErrorKind kind, string message, HttpStatusCode? status = null, Exception? innerException = null)
         : base(message, innerException)
     {
