@@ -8,10 +8,12 @@ namespace Kamus.Server.Authentication;
 /// <summary>
 /// Successful token reviews, keyed by the SHA-256 of the token, kept until the earlier of the token's own expiry and the
 /// configured TTL. Bounded: when full, expired entries are dropped, and if that is not enough the cache starts afresh.
+/// Lookups take no lock; adds (one per TokenReview actually sent) are serialised, so the bound is strict.
 /// </summary>
 public sealed class ReviewCache
 {
     private readonly ConcurrentDictionary<TokenDigest, Entry> _entries = new();
+    private readonly Lock _addGate = new();
     private readonly TimeProvider _time;
     private readonly ReviewCacheOptions _options;
 
@@ -65,12 +67,16 @@ public sealed class ReviewCache
             return;
         }
 
-        if (_entries.Count >= _options.MaxEntries)
+        // Only adds grow the cache (lookups only remove), so checking the size and adding under one lock keeps it in bounds.
+        lock (_addGate)
         {
-            Sweep(now);
-        }
+            if (_entries.Count >= _options.MaxEntries)
+            {
+                Sweep(now);
+            }
 
-        _entries[digest] = new Entry(identity, expiresAt);
+            _entries[digest] = new Entry(identity, expiresAt);
+        }
     }
 
     private void Sweep(DateTimeOffset now)
