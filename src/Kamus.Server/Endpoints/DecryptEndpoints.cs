@@ -5,6 +5,7 @@ using Kamus.Server.Audit;
 using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.Server.Encryption;
+using Kamus.Server.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Endpoints;
@@ -18,7 +19,8 @@ internal sealed class DecryptEndpoints(
     CiphertextService ciphertexts,
     AuditLog audit,
     ServerMetrics metrics,
-    IOptions<KamusServerOptions> options)
+    IOptions<KamusServerOptions> options,
+    ILogger<DecryptEndpoints> logger)
 {
     public const string V1Path = "/api/v1/decrypt";
     public const string V2Path = "/api/v2/decrypt";
@@ -49,9 +51,16 @@ internal sealed class DecryptEndpoints(
         }
 
         DecryptResult result;
-        using (var scope = new DataKeyScope())
+        try
         {
+            using var scope = new DataKeyScope();
             result = ciphertexts.Decrypt(identity, body.Data, scope);
+        }
+        catch (MasterKeyUnavailableException e)
+        {
+            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
+            await RefuseAsync(context, V1Path, "decrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
+            return;
         }
 
         var fingerprint = audit.IsEnabled ? CiphertextFingerprint.Of(body.Data) : "-";
@@ -98,8 +107,9 @@ internal sealed class DecryptEndpoints(
 
         var results = new List<BatchDecryptResult>(body.Items.Count);
         var failed = 0;
-        using (var scope = new DataKeyScope())
+        try
         {
+            using var scope = new DataKeyScope();
             foreach (var item in body.Items)
             {
                 var result = ciphertexts.Decrypt(identity, item, scope);
@@ -113,6 +123,13 @@ internal sealed class DecryptEndpoints(
                     results.Add(new BatchDecryptResult { Error = result.Error.ToString() });
                 }
             }
+        }
+        catch (MasterKeyUnavailableException e)
+        {
+            // The whole batch: the caller retries it, rather than take items the backend could not answer as refusals.
+            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
+            await RefuseAsync(context, V2Path, "decrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
+            return;
         }
 
         await HttpAnswers.WriteJsonAsync(context, new BatchDecryptResponse { Items = results }, KamusProtocolJsonContext.Default.BatchDecryptResponse);

@@ -3,12 +3,13 @@ using Kamus.Client.Protocol;
 using Kamus.Server.Audit;
 using Kamus.Server.Configuration;
 using Kamus.Server.Encryption;
+using Kamus.Server.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Endpoints;
 
 /// <summary><c>POST /api/v1/encrypt</c> (upstream) and <c>POST /api/v2/encrypt</c> (batch, one shared data key).</summary>
-internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
 {
     public const string V1Path = "/api/v1/encrypt";
     public const string V2Path = "/api/v2/encrypt";
@@ -37,7 +38,17 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             return;
         }
 
-        var ciphertext = ciphertexts.Encrypt(identity, body.Data);
+        string ciphertext;
+        try
+        {
+            ciphertext = ciphertexts.Encrypt(identity, body.Data);
+        }
+        catch (MasterKeyUnavailableException e)
+        {
+            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
+            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            return;
+        }
         await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, ciphertext);
         Record(context, V1Path, "encrypt", identity, "ok", audit.IsEnabled ? CiphertextFingerprint.Of(ciphertext) : "-");
     }
@@ -79,15 +90,25 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             }
         }
 
-        var items = ciphertexts.EncryptMany(identity, body.Items);
+        Dictionary<string, string> items;
+        try
+        {
+            items = ciphertexts.EncryptMany(identity, body.Items);
+        }
+        catch (MasterKeyUnavailableException e)
+        {
+            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
+            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            return;
+        }
         await HttpAnswers.WriteJsonAsync(context, new BatchEncryptResponse { Items = items }, KamusProtocolJsonContext.Default.BatchEncryptResponse);
         Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", audit.IsEnabled ? Fingerprints.Of(items.Values) : "-");
     }
 
-    private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Client.Crypto.ServiceAccountIdentity? identity)
+    private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Client.Crypto.ServiceAccountIdentity? identity, string? reason = null)
     {
         await HttpAnswers.WriteTextAsync(context, status, message);
-        Record(context, path, action, identity, message, "-");
+        Record(context, path, action, identity, reason is null ? message : $"{message}: {reason}", "-");
     }
 
     private void Record(HttpContext context, string path, string action, Kamus.Client.Crypto.ServiceAccountIdentity? identity, string outcome, string fingerprints)

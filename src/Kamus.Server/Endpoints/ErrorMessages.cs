@@ -7,6 +7,7 @@ internal static class ErrorMessages
     public const string InvalidToken = "invalid or expired token";
     public const string Forbidden = "forbidden";
     public const string KubernetesUnavailable = "kubernetes api unavailable";
+    public const string MasterKeyUnavailable = "master key backend unavailable";
     public const string TooLarge = "request too large";
     public const string MalformedBody = "malformed request body";
     public const string MissingData = "missing field: data";

@@ -107,7 +107,7 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
         var aad = associatedData.ToArray();
         try
         {
-            var sealedBody = _pool.Run(session => Crypt(session, key, nonce, aad, input, encrypt: true));
+            var sealedBody = Run(session => Crypt(session, key, nonce, aad, input, encrypt: true));
             if (sealedBody.Length != input.Length + AesGcmSealer.TagSize)
             {
                 throw new CryptographicException("The PKCS#11 module returned an AES-GCM result of an unexpected length.");
@@ -136,7 +136,7 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
         var nonce = wrapped[..AesGcmSealer.NonceSize].ToArray();
         var body = wrapped[AesGcmSealer.NonceSize..].ToArray();
         var aad = associatedData.ToArray();
-        return _pool.Run(session => Crypt(session, key, nonce, aad, body, encrypt: false));
+        return Run(session => Crypt(session, key, nonce, aad, body, encrypt: false));
     }
 
     /// <summary>Closes the sessions and releases the module.</summary>
@@ -151,6 +151,25 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
 
     private IObjectHandle KeyFor(string keyId) =>
         _keys.TryGetValue(keyId, out var key) ? key : throw new KeyNotFoundException("No master key has this id.");
+
+    // A refused value stays a CryptographicException (403); any other module failure, including a new login the token
+    // refuses, means the backend cannot serve now (503).
+    private byte[] Run(Func<ISession, byte[]> operation)
+    {
+        try
+        {
+            return _pool.Run(operation);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new MasterKeyUnavailableException($"{e.Method}: {e.RV}", e);
+        }
+        catch (KamusServerConfigurationException e)
+        {
+            // The PIN source or the login failed when a new session had to log in again; these messages never hold the PIN.
+            throw new MasterKeyUnavailableException("a new login failed: " + e.Message.TrimEnd('.'), e);
+        }
+    }
 
     private byte[] Crypt(ISession session, IObjectHandle key, byte[] nonce, byte[] aad, byte[] input, bool encrypt)
     {
@@ -192,9 +211,9 @@ public sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
                 throw new CryptographicException("The round trip changed the data.");
             }
         }
-        catch (Exception e) when (e is Pkcs11Exception or CryptographicException)
+        catch (Exception e) when (e is MasterKeyUnavailableException or CryptographicException)
         {
-            var reason = e is Pkcs11Exception p ? p.RV.ToString() : "the round trip failed";
+            var reason = e.InnerException is Pkcs11Exception p ? p.RV.ToString() : "the round trip failed";
             throw new KamusServerConfigurationException(
                 $"KeyManagement:Pkcs11:CurrentKeyLabel '{CurrentKeyId}' in token '{_token.Label}' cannot wrap with CKM_AES_GCM (12-byte IV, 128-bit tag, associated data): {reason}. The module must support it for C_Encrypt and C_Decrypt.", e);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Net.Pkcs11Interop.Common;
 using ISession = Net.Pkcs11Interop.HighLevelAPI.ISession;
 
 namespace Kamus.Server.KeyManagement.Pkcs11;
@@ -68,7 +69,7 @@ public sealed class Pkcs11SessionPool : IDisposable
                 }
                 else
                 {
-                    session.Dispose();
+                    Close(session);
                 }
             }
 
@@ -86,9 +87,25 @@ public sealed class Pkcs11SessionPool : IDisposable
 
         while (_idle.TryTake(out var session))
         {
-            session.Dispose();
+            Close(session);
         }
 
-        _anchor.Dispose();
+        Close(_anchor);
+    }
+
+    /// <summary>
+    /// Closes a session. One the module already dropped (token removed or reset, sessions closed) cannot be closed
+    /// again: that is not an error here, and throwing would skip the caller's cleanup.
+    /// </summary>
+    internal static void Close(ISession session)
+    {
+        try
+        {
+            session.Dispose();
+        }
+        catch (Pkcs11Exception)
+        {
+            // Already gone.
+        }
     }
 }

@@ -82,7 +82,7 @@ public sealed class Pkcs11Token : IDisposable
         }
         catch
         {
-            session.Dispose();
+            Pkcs11SessionPool.Close(session);
             throw;
         }
     }
