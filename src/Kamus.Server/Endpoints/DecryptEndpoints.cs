@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Kamus.Client.Crypto;
 using Kamus.Client.Formats;
 using Kamus.Client.Protocol;
@@ -29,18 +30,8 @@ internal sealed class DecryptEndpoints(
 
     public async Task DecryptAsync(HttpContext context)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (!caller.Succeeded)
+        if (await AcceptAsync(context, V1Path, "decrypt", KamusProtocolJsonContext.Default.DecryptRequest) is not var (identity, body))
         {
-            await RefuseAsync(context, V1Path, "decrypt", caller.StatusCode, caller.Message!, caller.Identity, "-");
-            return;
-        }
-
-        var identity = caller.Identity!.Value;
-        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.DecryptRequest, _limits);
-        if (body is null)
-        {
-            await RefuseAsync(context, V1Path, "decrypt", status, message!, identity, "-");
             return;
         }
 
@@ -78,18 +69,8 @@ internal sealed class DecryptEndpoints(
 
     public async Task DecryptManyAsync(HttpContext context)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
-        if (!caller.Succeeded)
+        if (await AcceptAsync(context, V2Path, "decrypt-batch", KamusProtocolJsonContext.Default.BatchDecryptRequest) is not var (identity, body))
         {
-            await RefuseAsync(context, V2Path, "decrypt-batch", caller.StatusCode, caller.Message!, caller.Identity, "-");
-            return;
-        }
-
-        var identity = caller.Identity!.Value;
-        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, KamusProtocolJsonContext.Default.BatchDecryptRequest, _limits);
-        if (body is null)
-        {
-            await RefuseAsync(context, V2Path, "decrypt-batch", status, message!, identity, "-");
             return;
         }
 
@@ -134,6 +115,31 @@ internal sealed class DecryptEndpoints(
 
         await HttpAnswers.WriteJsonAsync(context, new BatchDecryptResponse { Items = results }, KamusProtocolJsonContext.Default.BatchDecryptResponse);
         Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", audit.IsEnabled ? Fingerprints.Of(body.Items) : "-");
+    }
+
+    /// <summary>
+    /// Authenticates the caller, then reads the body: the token is checked before the body is read. On failure the
+    /// refusal is answered and recorded, and the result is <see langword="null"/>.
+    /// </summary>
+    private async Task<(ServiceAccountIdentity Identity, T Body)?> AcceptAsync<T>(HttpContext context, string path, string action, JsonTypeInfo<T> type)
+        where T : class
+    {
+        var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
+        if (!caller.Succeeded)
+        {
+            await RefuseAsync(context, path, action, caller.StatusCode, caller.Message!, caller.Identity, "-");
+            return null;
+        }
+
+        var identity = caller.Identity!.Value;
+        var (body, status, message) = await HttpAnswers.ReadJsonAsync(context, type, _limits);
+        if (body is null)
+        {
+            await RefuseAsync(context, path, action, status, message!, identity, "-");
+            return null;
+        }
+
+        return (identity, body);
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, ServiceAccountIdentity? identity, string fingerprint, string? reason = null)
