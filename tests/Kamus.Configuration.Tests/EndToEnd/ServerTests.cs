@@ -193,26 +193,13 @@ public sealed class ServerTests : IAsyncLifetime, IDisposable
     public async Task The_real_client_under_a_single_threaded_context_does_not_deadlock()
     {
         var secret = await _encryptor.EncryptAsync("ctx", "orders-api", "shop");
-        string? value = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            SynchronizationContext.SetSynchronizationContext(new SingleThreadedSynchronizationContext());
-            try
-            {
-                value = new ConfigurationBuilder()
-                    .AddInMemoryCollection(new Dictionary<string, string?> { ["A"] = "kamus:" + secret })
-                    .AddKamus(Configure)
-                    .Build()["A"];
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-        });
-        thread.Start();
+        var (value, failure) = new SingleThreadedSynchronizationContext().RunOnOwnThread(
+            () => new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["A"] = "kamus:" + secret })
+                .AddKamus(Configure)
+                .Build()["A"],
+            "Build() deadlocked.");
 
-        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "Build() deadlocked.");
         Assert.Null(failure);
         Assert.Equal("ctx", value);
     }

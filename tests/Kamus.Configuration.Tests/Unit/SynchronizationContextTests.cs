@@ -10,29 +10,15 @@ public sealed class SynchronizationContextTests
     public void Build_under_a_single_threaded_context_does_not_deadlock()
     {
         var context = new SingleThreadedSynchronizationContext();
-        string? value = null;
-        Exception? failure = null;
-
         // The client awaits without ConfigureAwait(false): had the provider called it on this thread under the context,
         // its continuation would be posted to the context, which is never pumped while Build() blocks.
-        var thread = new Thread(() =>
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-            try
-            {
-                value = new ConfigurationBuilder()
-                    .AddInMemoryCollection(new Dictionary<string, string?> { ["A"] = "kamus:ct" })
-                    .AddKamus(o => o.Client = new YieldingClient(new InMemoryKamusClient().Add("ct", "plain")))
-                    .Build()["A"];
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-        });
-        thread.Start();
+        var (value, failure) = context.RunOnOwnThread(
+            () => new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["A"] = "kamus:ct" })
+                .AddKamus(o => o.Client = new YieldingClient(new InMemoryKamusClient().Add("ct", "plain")))
+                .Build()["A"],
+            "Build() deadlocked under a single-threaded SynchronizationContext.");
 
-        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "Build() deadlocked under a single-threaded SynchronizationContext.");
         Assert.Null(failure);
         Assert.Equal("plain", value);
         Assert.Equal(0, context.Posted);
