@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Kamus.Client.Crypto;
-using Kamus.Client.Formats;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Benchmarks;
 

@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using Kamus.Client.Crypto;
-using Kamus.Client.Formats;
-using Kamus.Server.Configuration;
-using Kamus.Server.KeyManagement;
-using Kamus.Server.KeyManagement.Pkcs11;
+using Kamus.Wire.Identity;
+using Kamus.Wire.Formats;
+using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Pkcs11;
 
 namespace Kamus.Benchmarks;
 

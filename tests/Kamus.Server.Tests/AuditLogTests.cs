@@ -21,7 +21,7 @@ public sealed class AuditLogTests
 
         var lines = host.AuditLines();
         Assert.Equal(4, lines.Count);
-        var fingerprint = Kamus.Client.Formats.CiphertextFingerprint.Of(ciphertext);
+        var fingerprint = Kamus.Wire.Formats.CiphertextFingerprint.Of(ciphertext);
         Assert.Contains("action=encrypt identity=ns-a:sa1 status=200", lines[0], StringComparison.Ordinal);
         Assert.Contains(fingerprint, lines[0], StringComparison.Ordinal);
         Assert.Contains("action=decrypt identity=ns-a:sa1 status=200 outcome=ok fingerprint=" + fingerprint, lines[1], StringComparison.Ordinal);

@@ -1,8 +1,8 @@
+using Kamus.KeyManagement;
 using System.Net;
 using System.Text;
-using Kamus.Client.Crypto;
-using Kamus.Client.Formats;
-using Kamus.Server.Configuration;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
 using Kamus.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -17,7 +17,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void Without_a_key_outside_development_mode_the_server_refuses_to_start_with_a_clear_message()
     {
-        var error = Assert.Throws<KamusServerConfigurationException>(() => Build(new Dictionary<string, string?>()));
+        var error = Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?>()));
 
         Assert.Contains("KeyManagement:AES:Key", error.Message, StringComparison.Ordinal);
         Assert.Contains("Kamus:Development:Enabled", error.Message, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class ConfigurationTests
     [InlineData("KeyManagement:KeyRing:Keys:k1", "c2hvcnQ=")]
     public void A_malformed_key_is_refused_naming_the_setting_never_the_value(string setting, string value)
     {
-        var error = Assert.Throws<KamusServerConfigurationException>(() => Build(new Dictionary<string, string?> { [setting] = value }));
+        var error = Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { [setting] = value }));
 
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
@@ -38,9 +38,9 @@ public sealed class ConfigurationTests
     [Fact]
     public void An_unsupported_provider_and_a_current_key_id_outside_the_ring_are_refused()
     {
-        Assert.Throws<KamusServerConfigurationException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:Provider"] = "AzureKeyVault", ["KeyManagement:AES:Key"] = KeyOne }));
-        Assert.Throws<KamusServerConfigurationException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:CurrentKeyId"] = "k2" }));
-        Assert.Throws<KamusServerConfigurationException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:Keys:k2"] = KeyTwo }));
+        Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:Provider"] = "AzureKeyVault", ["KeyManagement:AES:Key"] = KeyOne }));
+        Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:CurrentKeyId"] = "k2" }));
+        Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:Keys:k2"] = KeyTwo }));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Kamus.Client.Crypto;
+using Kamus.Wire.Identity;
 using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Net;
-using Kamus.Client.Crypto;
-using Kamus.Client.Formats;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
 using Kamus.Client.Tests.Formats;
 
 namespace Kamus.Server.Tests;

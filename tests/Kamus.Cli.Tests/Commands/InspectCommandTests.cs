@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Kamus.Cli.Tests.Support;
-using Kamus.Client.Formats;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.Commands;
 

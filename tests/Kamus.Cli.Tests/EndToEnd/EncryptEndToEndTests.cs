@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
-using Kamus.Client.Formats;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.EndToEnd;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Kamus.Cli.Json;
 using Kamus.Cli.Tests.Support;
-using Kamus.Client.Formats;
+using Kamus.Wire.Formats;
 using Kamus.Client.Tokens;
 using Microsoft.Extensions.Configuration;
 

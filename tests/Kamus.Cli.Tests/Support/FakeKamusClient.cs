@@ -1,5 +1,5 @@
 using Kamus.Client;
-using Kamus.Client.Formats;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.Support;
 

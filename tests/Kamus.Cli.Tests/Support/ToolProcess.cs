@@ -3,7 +3,7 @@ using System.Reflection;
 
 namespace Kamus.Cli.Tests.Support;
 
-/// <summary>Runs the built tool (kamus.dll in src/Kamus.Cli's output folder) as a real process.</summary>
+/// <summary>Runs the built tool (kamus.dll in src/Cli/Kamus.Cli's output folder) as a real process.</summary>
 public static class ToolProcess
 {
     private static string ToolPath => typeof(ToolProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "KamusToolPath").Value!;

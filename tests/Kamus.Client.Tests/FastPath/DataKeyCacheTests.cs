@@ -1,4 +1,4 @@
-using Kamus.Client.Crypto;
+using Kamus.Wire.Crypto;
 using Kamus.Client.FastPath;
 
 namespace Kamus.Client.Tests.FastPath;

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Kamus.Client.Crypto;
-using Kamus.Client.Formats;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Identity;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Client.Tests.Formats;
 

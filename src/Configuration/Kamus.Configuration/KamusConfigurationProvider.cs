@@ -1,0 +1,345 @@
+using Kamus.Client;
+using Kamus.Wire.Formats;
+using Kamus.Configuration.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
+
+namespace Kamus.Configuration;
+
+/// <summary>
+/// Serves the values of the wrapped providers with every encrypted value replaced by its plaintext, decrypted in one
+/// pass at load and only for new or changed ciphertexts on reload. Plaintext lives only in this provider's data.
+/// </summary>
+public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    private const int KeysLogged = 20;
+
+    private readonly KamusConfigurationSource _source;
+    private readonly IConfigurationProvider[] _providers;
+    private readonly Func<string, string?>? _settingsFallback;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<IDisposable> _registrations = [];
+
+    // Ciphertext -> plaintext of the values currently served, so a reload decrypts only what is new or changed.
+    private Dictionary<string, string> _cache = new(StringComparer.Ordinal);
+    private HashSet<string> _decryptedKeys = new(StringComparer.OrdinalIgnoreCase);
+    private List<KamusDecryptionFailure> _failures = [];
+    private KamusSettings? _settings;
+    private IKamusClient? _client;
+    private bool _ownsClient;
+    private bool _loaded;
+    private volatile bool _disposed;
+    private int _refreshQueued;
+
+    internal KamusConfigurationProvider(KamusConfigurationSource source, IConfigurationProvider[] providers, Func<string, string?>? settingsFallback)
+    {
+        _source = source;
+        _providers = providers;
+        _settingsFallback = settingsFallback;
+        _logger = (source.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+    }
+
+    /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
+    public IReadOnlyCollection<string> DecryptedKeys => _decryptedKeys;
+
+    /// <summary>The keys that could not be decrypted at the last load or reload (empty when all succeeded).</summary>
+    public IReadOnlyList<KamusDecryptionFailure> Failures => _failures;
+
+    /// <summary>
+    /// Loads every wrapped provider, then decrypts every encrypted value in one pass. The first load throws a
+    /// <see cref="KamusConfigurationException"/> listing every failed key, unless the provider is optional or
+    /// <see cref="KamusConfigurationOptions.OnLoadException"/> ignores it. Later loads keep the last good values.
+    /// </summary>
+    public override void Load()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_gate)
+        {
+            foreach (var provider in _providers)
+            {
+                provider.Load();
+            }
+
+            Refresh();
+            if (_registrations.Count == 0)
+            {
+                // Registered after the first load: the wrapped providers' own first loads need no refresh.
+                foreach (var provider in _providers)
+                {
+                    _registrations.Add(ChangeToken.OnChange(provider.GetReloadToken, OnWrappedProviderReloaded));
+                }
+            }
+        }
+    }
+
+    /// <summary>Releases the reload registrations, the wrapped providers, the client it created and every plaintext.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+
+            _registrations.Clear();
+            foreach (var provider in _providers)
+            {
+                (provider as IDisposable)?.Dispose();
+            }
+
+            if (_ownsClient)
+            {
+                (_client as IDisposable)?.Dispose();
+            }
+
+            _client = null;
+            _cache = new(StringComparer.Ordinal);
+            _decryptedKeys = new(StringComparer.OrdinalIgnoreCase);
+            Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Names the provider and counts, never values.</summary>
+    public override string ToString() =>
+        $"{nameof(KamusConfigurationProvider)} ({_providers.Length} wrapped sources, {_decryptedKeys.Count} decrypted keys, {_failures.Count} failed)";
+
+    private void OnWrappedProviderReloaded()
+    {
+        // Coalesce bursts of change notifications into one background refresh; never block the notifying thread.
+        if (_disposed || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(RefreshInBackground);
+    }
+
+    private void RefreshInBackground()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                Volatile.Write(ref _refreshQueued, 0);
+                if (!_disposed && _loaded)
+                {
+                    Refresh();
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // Nothing may escape a background callback: the configuration keeps its last good values.
+            KamusConfigurationLog.ReloadCrashed(_logger, exception);
+        }
+    }
+
+    // Called under _gate. The first load may throw; reloads never do.
+    private void Refresh()
+    {
+        var reload = _loaded;
+        using var activity = KamusConfigurationTelemetry.ActivitySource.StartActivity(reload ? "Kamus.Configuration.Reload" : "Kamus.Configuration.Load");
+        var merged = ConfigurationFlattener.Flatten(_providers);
+        _settings ??= KamusSettings.Resolve(_source.Options, key => merged.GetValueOrDefault(key) ?? _settingsFallback?.Invoke(key));
+
+        var encrypted = new List<KeyValuePair<string, string>>();
+        foreach (var (key, value) in merged)
+        {
+            if (TryGetCiphertext(value, out var ciphertext))
+            {
+                encrypted.Add(new(key, ciphertext));
+            }
+        }
+
+        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
+        KamusException? batchError = null;
+        var fresh = missing.Count == 0 ? [] : Decrypt(missing, out batchError);
+
+        var data = new Dictionary<string, string?>(merged, StringComparer.OrdinalIgnoreCase);
+        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
+        var decryptedKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var failures = new List<KamusDecryptionFailure>();
+        foreach (var (key, ciphertext) in encrypted)
+        {
+            if (_cache.TryGetValue(ciphertext, out var plaintext) || fresh.TryGetValue(ciphertext, out var outcome) && (plaintext = outcome.Plaintext) is not null)
+            {
+                data[key] = plaintext;
+                cache[ciphertext] = plaintext;
+                decryptedKeys.Add(key);
+                continue;
+            }
+
+            failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext].Kind, CiphertextFingerprint.Of(ciphertext)));
+            if (reload && _decryptedKeys.Contains(key) && Data.TryGetValue(key, out var lastGood))
+            {
+                data[key] = lastGood;
+                decryptedKeys.Add(key);
+            }
+            else
+            {
+                // Never serve a ciphertext as if it were the value: a missing key fails options validation clearly.
+                data.Remove(key);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            ReportFailures(failures, batchError, reload);
+        }
+
+        var changed = !reload || !SameData(Data, data);
+        if (changed)
+        {
+            Data = data;
+        }
+
+        _cache = cache;
+        _decryptedKeys = decryptedKeys;
+        _failures = failures;
+        _loaded = true;
+        if ((missing.Count > 0 || !reload) && _logger.IsEnabled(LogLevel.Information))
+        {
+            // Sorting the key names is worth skipping when nobody reads the line.
+            KamusConfigurationLog.Decrypted(_logger, decryptedKeys.Count, missing.Count, DescribeKeys(decryptedKeys));
+        }
+
+        KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        activity?.SetTag("kamus.configuration.encrypted", encrypted.Count);
+        activity?.SetTag("kamus.configuration.remote", missing.Count);
+        activity?.SetTag("kamus.configuration.failed", failures.Count);
+        if (changed && reload)
+        {
+            OnReload();
+        }
+        else if (reload)
+        {
+            KamusConfigurationLog.Unchanged(_logger);
+        }
+    }
+
+    private Dictionary<string, SecretOutcome> Decrypt(List<string> ciphertexts, out KamusException? batchError)
+    {
+        Dictionary<string, SecretOutcome> outcomes;
+        try
+        {
+            outcomes = DecryptionPass.Run(GetClient(), ciphertexts, _settings!.TotalTimeout, out batchError);
+        }
+        catch (Exception exception) when (exception is KamusException or ArgumentException or InvalidOperationException)
+        {
+            // The client could not even be created (no URL, unreadable settings): every value fails the same way.
+            var error = exception as KamusException ?? new KamusException(KamusErrorKind.Configuration, exception.Message, innerException: exception);
+            batchError = error;
+            outcomes = ciphertexts.ToDictionary(c => c, _ => new SecretOutcome(null, error.Kind), StringComparer.Ordinal);
+        }
+
+        foreach (var outcome in outcomes.Values)
+        {
+            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "success" : outcome.Kind.ToString()));
+        }
+
+        return outcomes;
+    }
+
+    private IKamusClient GetClient()
+    {
+        if (_client is null)
+        {
+            _client = _source.Options.Client ?? KamusClientFactory.Create(_settings!);
+            _ownsClient = _source.Options.Client is null;
+        }
+
+        return _client;
+    }
+
+    private void ReportFailures(List<KamusDecryptionFailure> failures, KamusException? batchError, bool reload)
+    {
+        foreach (var failure in failures)
+        {
+            KamusConfigurationLog.KeyFailed(_logger, failure.Key, failure.Kind, failure.Fingerprint);
+        }
+
+        var detail = batchError is null ? null : $"{batchError.Kind}: {batchError.Message}";
+        var exception = new KamusConfigurationException(failures, detail, batchError);
+        var context = new KamusLoadExceptionContext(this, exception, reload);
+        try
+        {
+            _source.Options.OnLoadException?.Invoke(context);
+        }
+        catch (Exception hookFailure) when (reload)
+        {
+            KamusConfigurationLog.ReloadCrashed(_logger, hookFailure);
+        }
+
+        if (reload)
+        {
+            KamusConfigurationLog.ReloadKeptLastGood(_logger, failures.Count);
+            return;
+        }
+
+        if (!_settings!.Optional && !context.Ignore)
+        {
+            throw exception;
+        }
+
+        KamusConfigurationLog.LeftOut(_logger, failures.Count);
+    }
+
+    private bool TryGetCiphertext(string? value, out string ciphertext)
+    {
+        ciphertext = string.Empty;
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        if (_source.EveryValueIsCiphertext)
+        {
+            ciphertext = value.Trim();
+            return ciphertext.Length > 0;
+        }
+
+        var marker = _source.Options.MarkerPrefix;
+        if (!value.StartsWith(marker, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        ciphertext = value[marker.Length..].Trim();
+        return true;
+    }
+
+    private static bool SameData(IDictionary<string, string?> current, Dictionary<string, string?> next)
+    {
+        if (current.Count != next.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in next)
+        {
+            if (!current.TryGetValue(key, out var existing) || !string.Equals(existing, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string DescribeKeys(HashSet<string> keys)
+    {
+        var ordered = keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var shown = string.Join(", ", ordered.Take(KeysLogged));
+        return ordered.Count > KeysLogged ? $"{shown} and {ordered.Count - KeysLogged} more" : shown;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Identity;
+
+namespace Kamus.KeyManagement.Aes;
+
+/// <summary>
+/// The in-process <see cref="IMasterKeyProvider"/>: 32-byte master keys held in pinned arrays, zeroed on dispose.
+/// Wrapping uses AES-256-GCM under <see cref="KeyDerivation.DeriveV2Key"/> of the master key, key id and identity.
+/// </summary>
+internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
+{
+    private readonly Dictionary<string, byte[]> _keys;
+
+    /// <summary>Creates a ring; the keys are copied and <paramref name="keys"/> may be cleared by the caller.</summary>
+    public AesKeyRing(string currentKeyId, IReadOnlyDictionary<string, byte[]> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (id, key) in keys)
+        {
+            if (key.Length != KeyDerivation.KeySize)
+            {
+                throw new ArgumentException("Every master key is 32 bytes.", nameof(keys));
+            }
+
+            var pinned = GC.AllocateArray<byte>(KeyDerivation.KeySize, pinned: true);
+            key.CopyTo(pinned, 0);
+            _keys.Add(id, pinned);
+        }
+
+        if (!_keys.ContainsKey(currentKeyId))
+        {
+            throw new ArgumentException("The current key id is not in the ring.", nameof(currentKeyId));
+        }
+
+        CurrentKeyId = currentKeyId;
+    }
+
+    /// <inheritdoc />
+    public string CurrentKeyId { get; }
+
+    /// <summary>The key ids, for the startup log.</summary>
+    public IReadOnlyCollection<string> KeyIds => _keys.Keys;
+
+    /// <inheritdoc />
+    public bool HasKey(string keyId) => _keys.ContainsKey(keyId);
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Wrap(keyId, identity, plaintext.Span, associatedData.Span));
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Unwrap(keyId, identity, wrapped.Span, associatedData.Span));
+
+    /// <summary>Wraps synchronously (the key is in process).</summary>
+    public byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        var kek = Derive(keyId, identity);
+        try
+        {
+            return AesGcmSealer.Seal(kek, plaintext, associatedData);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    /// <summary>Unwraps synchronously (the key is in process).</summary>
+    public byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
+    {
+        var kek = Derive(keyId, identity);
+        try
+        {
+            return AesGcmSealer.Open(kek, wrapped, associatedData);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    /// <summary>Zeroes every key.</summary>
+    public void Dispose()
+    {
+        foreach (var key in _keys.Values)
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Names the key ids only.</summary>
+    public override string ToString() => $"AesKeyRing(current {CurrentKeyId}, {_keys.Count} keys)";
+
+    private byte[] Derive(string keyId, ServiceAccountIdentity identity) =>
+        _keys.TryGetValue(keyId, out var master)
+            ? KeyDerivation.DeriveV2Key(master, keyId, identity)
+            : throw new KeyNotFoundException("No master key has this id.");
+}

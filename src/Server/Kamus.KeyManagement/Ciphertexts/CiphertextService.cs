@@ -1,0 +1,306 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Identity;
+using Kamus.Wire.Formats;
+using Kamus.KeyManagement.Aes;
+
+namespace Kamus.KeyManagement.Ciphertexts;
+
+/// <summary>
+/// Encrypts for and decrypts as a service account, in every Kamus format. The layouts and derivations live in
+/// <c>Kamus.Wire.Formats</c> and <c>Kamus.Wire.Crypto</c>; the master keys behind <see cref="IMasterKeyProvider"/>.
+/// </summary>
+internal sealed class CiphertextService
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly IMasterKeyProvider _keys;
+    private readonly UpstreamAesKey _upstream;
+    private readonly CiphertextWriteFormat _format;
+
+    /// <summary>Creates the service.</summary>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format)
+    {
+        _keys = keys;
+        _upstream = upstream;
+        _format = format;
+    }
+
+    /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
+    public async ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, CancellationToken cancellationToken = default)
+    {
+        var bytes = Encoding.UTF8.GetBytes(plaintext);
+        try
+        {
+            if (_format == CiphertextWriteFormat.Upstream)
+            {
+                return _upstream.Encrypt(identity, bytes);
+            }
+
+            var keyId = _keys.CurrentKeyId;
+            var sealedValue = await _keys.WrapAsync(keyId, identity, bytes, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            return V2Layout.FormatValue(keyId, sealedValue);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>).</summary>
+    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var dataKey = DataKey.Generate();
+        var result = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
+        if (_format == CiphertextWriteFormat.Upstream)
+        {
+            // Upstream envelope: the wrapped key is an upstream value whose plaintext is base64 of the data key.
+            var wrappedKey = _upstream.Encrypt(identity, Encoding.ASCII.GetBytes(Convert.ToBase64String(dataKey.Bytes)));
+            foreach (var (name, plaintext) in items)
+            {
+                var bytes = Encoding.UTF8.GetBytes(plaintext);
+                var (iv, ciphertext) = AesCbc.Encrypt(dataKey.Bytes, bytes);
+                CryptographicOperations.ZeroMemory(bytes);
+                result[name] = UpstreamLayout.FormatEnvelope(wrappedKey, iv, ciphertext);
+            }
+
+            return result;
+        }
+
+        var keyId = _keys.CurrentKeyId;
+        var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, plaintext) in items)
+        {
+            var bytes = Encoding.UTF8.GetBytes(plaintext);
+            var payload = dataKey.SealPayload(bytes);
+            CryptographicOperations.ZeroMemory(bytes);
+            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Decrypts any Kamus value as <paramref name="identity"/>. A bare wrapped key (<c>k2k.</c>, or an upstream envelope's
+    /// wrapped part) answers base64 of its data key. <paramref name="scope"/> unwraps each distinct data key once.
+    /// </summary>
+    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!CiphertextParser.TryParse(ciphertext, out var parsed, out var reason))
+        {
+            return DecryptResult.Invalid(reason);
+        }
+
+        switch (parsed.Format)
+        {
+            case CiphertextFormat.UpstreamAes:
+                return DecryptUpstream(identity, parsed.Iv, parsed.Body);
+            case CiphertextFormat.V2Value:
+                return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
+            case CiphertextFormat.V2WrappedKey:
+                var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
+                return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
+            default:
+                return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private DecryptResult DecryptUpstream(ServiceAccountIdentity identity, byte[] iv, byte[] body)
+    {
+        if (!_upstream.IsConfigured)
+        {
+            return DecryptResult.Invalid("upstream values need KeyManagement:AES:Key");
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = _upstream.Decrypt(identity, iv, body);
+        }
+        catch (CryptographicException)
+        {
+            return DecryptResult.Forbidden;
+        }
+
+        return Utf8OrForbidden(plaintext);
+    }
+
+    private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
+    {
+        var keyId = parsed.KeyId!;
+        if (!_keys.HasKey(keyId))
+        {
+            return DecryptResult.Invalid("unknown key id");
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return DecryptResult.Forbidden;
+        }
+
+        return Utf8OrForbidden(plaintext);
+    }
+
+    // A data key opened for this identity, or the refusal; the caller zeroes the key.
+    private async ValueTask<(byte[]? DataKey, DecryptResult Failure)> UnwrapV2KeyAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
+    {
+        var keyId = parsed.KeyId!;
+        if (!_keys.HasKey(keyId))
+        {
+            return (null, DecryptResult.Invalid("unknown key id"));
+        }
+
+        byte[] dataKey;
+        try
+        {
+            dataKey = await _keys.UnwrapAsync(keyId, identity, parsed.SealedKey, V2Layout.DataKeyAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
+        }
+
+        if (dataKey.Length != KeyDerivation.KeySize)
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+            return (null, DecryptResult.Forbidden);
+        }
+
+        return (dataKey, default);
+    }
+
+    // The data key is copied into a pinned array for the (possibly asynchronous) provider call, then zeroed.
+    private async ValueTask<byte[]> WrapDataKeyAsync(string keyId, ServiceAccountIdentity identity, DataKey dataKey, CancellationToken cancellationToken)
+    {
+        var bytes = GC.AllocateArray<byte>(KeyDerivation.KeySize, pinned: true);
+        try
+        {
+            dataKey.Bytes.CopyTo(bytes);
+            return await _keys.WrapAsync(keyId, identity, bytes, V2Layout.DataKeyAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, DataKeyScope scope, CancellationToken cancellationToken)
+    {
+        var wrappedKey = parsed.WrappedKey!;
+        if (!scope.TryGet(wrappedKey, out var dataKey, out var failure))
+        {
+            (dataKey, failure) = await UnwrapEnvelopeKeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
+            scope.Add(wrappedKey, dataKey, failure);
+        }
+
+        if (dataKey is null)
+        {
+            return failure;
+        }
+
+        try
+        {
+            return DecryptResult.Success(dataKey.DecryptPayload(parsed));
+        }
+        catch (Exception e) when (e is CryptographicException or DecoderFallbackException)
+        {
+            // The data key opened for this identity, so the payload itself is bad.
+            return DecryptResult.Invalid("the envelope payload was altered");
+        }
+    }
+
+    private async ValueTask<(DataKey?, DecryptResult)> UnwrapEnvelopeKeyAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
+    {
+        if (parsed.Format == CiphertextFormat.V2Envelope)
+        {
+            var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                return (null, failure);
+            }
+
+            try
+            {
+                return (DataKey.FromBytes(bytes), default);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bytes);
+            }
+        }
+
+        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key.
+        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format != CiphertextFormat.UpstreamAes)
+        {
+            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an AESKey value"));
+        }
+
+        if (!_upstream.IsConfigured)
+        {
+            return (null, DecryptResult.Invalid("upstream values need KeyManagement:AES:Key"));
+        }
+
+        byte[] base64Key;
+        try
+        {
+            base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
+        }
+
+        // Decoded from bytes straight into a stack buffer: the data key never becomes an (unzeroable) string.
+        Span<byte> keyBytes = stackalloc byte[48];
+        try
+        {
+            return Base64.DecodeFromUtf8(base64Key, keyBytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == KeyDerivation.KeySize
+                ? (DataKey.FromBytes(keyBytes[..written]), default)
+                : (null, DecryptResult.Forbidden);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyBytes);
+            CryptographicOperations.ZeroMemory(base64Key);
+        }
+    }
+
+    private static DecryptResult Utf8OrForbidden(byte[] plaintext)
+    {
+        try
+        {
+            // Upstream CBC is unauthenticated: a wrong key usually fails on padding, and otherwise leaves bytes that are
+            // almost never valid UTF-8. Strict decoding turns that residue into a refusal too.
+            return DecryptResult.Success(StrictUtf8.GetString(plaintext));
+        }
+        catch (DecoderFallbackException)
+        {
+            return DecryptResult.Forbidden;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private static string ToBase64AndZero(byte[] bytes)
+    {
+        try
+        {
+            return Convert.ToBase64String(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Kamus.KeyManagement.Pkcs11;
+
+namespace Kamus.Server;
+
+/// <summary>The server's admin commands (<c>Kamus.Server &lt;command&gt; ...</c>), read with the server's own configuration sources.</summary>
+internal static class AdminCommands
+{
+    /// <summary>Runs the command named by <paramref name="args"/>[0], if it is one; returns the exit code, or null for "not a command".</summary>
+    public static int? TryRun(string[] args, TextWriter output, TextWriter error) =>
+        args.Length > 0 && args[0] == Pkcs11AdminCommand.GenerateKey
+            ? Pkcs11AdminCommand.Run(WebApplication.CreateBuilder(args[1..]).Configuration, output, error)
+            : null;
+}

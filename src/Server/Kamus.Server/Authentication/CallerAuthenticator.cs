@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Kamus.Wire.Identity;
+using Kamus.Server.Audit;
+using Microsoft.Net.Http.Headers;
+
+namespace Kamus.Server.Authentication;
+
+/// <summary>
+/// The outcome of authenticating a decrypt caller: status 200 and an identity, or a status code and a short message.
+/// A refused service account (the default one) still carries its identity, for the audit log.
+/// </summary>
+internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Identity, int StatusCode, string? Message)
+{
+    /// <summary>Whether the caller is an acceptable service account.</summary>
+    public bool Succeeded => StatusCode == StatusCodes.Status200OK && Identity is not null;
+}
+
+/// <summary>
+/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache; concurrent requests with the
+/// same uncached token share one review), only service accounts are accepted, and the default service account is refused.
+/// </summary>
+internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    private readonly ConcurrentDictionary<TokenDigest, Task<TokenReviewResult>> _inFlight = new();
+
+    /// <summary>Authenticates the request's bearer token.</summary>
+    public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers[HeaderNames.Authorization];
+        string? value = header.Count == 1 ? header[0] : null;
+        if (value is null || value.Length <= BearerPrefix.Length || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+        }
+
+        var tokenSpan = value.AsSpan(BearerPrefix.Length).Trim();
+        if (tokenSpan.IsEmpty)
+        {
+            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+        }
+
+        var digest = TokenDigest.Of(tokenSpan);
+        if (cache.TryGet(digest, out var cached))
+        {
+            return Accept(cached);
+        }
+
+        var review = await ReviewOnceAsync(digest, tokenSpan.ToString()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        switch (review.Outcome)
+        {
+            case ReviewOutcome.Authenticated when review.Identity is { } identity:
+                return Accept(identity);
+            case ReviewOutcome.NotServiceAccount:
+                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
+            case ReviewOutcome.Unavailable:
+                return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
+            default:
+                return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+        }
+    }
+
+    private Task<TokenReviewResult> ReviewOnceAsync(TokenDigest digest, string token)
+    {
+        var mine = new TaskCompletionSource<TokenReviewResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _inFlight.GetOrAdd(digest, mine.Task);
+        if (shared != mine.Task)
+        {
+            return shared;
+        }
+
+        _ = CompleteAsync(mine, digest, token);
+        return mine.Task;
+    }
+
+    // Not tied to one caller's cancellation: other callers may be waiting on the same review. The reviewer bounds it.
+    private async Task CompleteAsync(TaskCompletionSource<TokenReviewResult> completion, TokenDigest digest, string token)
+    {
+        try
+        {
+            metrics.Review();
+            var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
+            {
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+            }
+
+            completion.SetResult(review);
+        }
+        catch (Exception e)
+        {
+            completion.SetException(e);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(digest, completion.Task));
+        }
+    }
+
+    private static CallerAuthentication Accept(ServiceAccountIdentity identity) =>
+        identity.IsDefaultServiceAccount
+            ? new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden)
+            : new CallerAuthentication(identity, StatusCodes.Status200OK, null);
+}

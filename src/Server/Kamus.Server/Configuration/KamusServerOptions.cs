@@ -1,0 +1,75 @@
+using Kamus.KeyManagement.Ciphertexts;
+
+namespace Kamus.Server.Configuration;
+
+/// <summary>The server's own settings, section <c>Kamus</c>.</summary>
+internal sealed class KamusServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Kamus";
+
+    /// <summary>Development mode: the well-known insecure key and a static token map instead of TokenReview.</summary>
+    public DevelopmentOptions Development { get; set; } = new();
+
+    /// <summary>When set, sent in <c>spec.audiences</c> of every TokenReview and required in <c>status.audiences</c>.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>What encrypt writes.</summary>
+    public EncryptionOptions Encryption { get; set; } = new();
+
+    /// <summary>The cache of successful token reviews.</summary>
+    public ReviewCacheOptions ReviewCache { get; set; } = new();
+
+    /// <summary>Request limits.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>The audit log.</summary>
+    public AuditOptions Audit { get; set; } = new();
+}
+
+/// <summary>Development mode settings (<c>Kamus:Development</c>).</summary>
+internal sealed class DevelopmentOptions
+{
+    /// <summary>Use the well-known INSECURE development key (when no key is configured) and the static token map.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>A JSON file holding an object <c>token → "namespace:serviceAccount"</c>.</summary>
+    public string? TokensFile { get; set; }
+}
+
+/// <summary>Encryption settings (<c>Kamus:Encryption</c>).</summary>
+internal sealed class EncryptionOptions
+{
+    /// <summary>What encrypt writes.</summary>
+    public CiphertextWriteFormat Format { get; set; } = CiphertextWriteFormat.V2;
+}
+
+/// <summary>Review cache settings (<c>Kamus:ReviewCache</c>).</summary>
+internal sealed class ReviewCacheOptions
+{
+    /// <summary>Whether successful reviews are cached.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The longest a review is reused; a token's own expiry (JWT <c>exp</c>) shortens it.</summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most reviews kept.</summary>
+    public int MaxEntries { get; set; } = 10_000;
+}
+
+/// <summary>Request limits (<c>Kamus:Limits</c>).</summary>
+internal sealed class LimitsOptions
+{
+    /// <summary>The largest request body, in bytes (1 MiB by default). Larger bodies are answered 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most items of a batch request (5,000 by default). More are answered 413.</summary>
+    public int MaxBatchItems { get; set; } = 5_000;
+}
+
+/// <summary>Audit log settings (<c>Kamus:Audit</c>).</summary>
+internal sealed class AuditOptions
+{
+    /// <summary>Whether one audit line is written per request (category <c>Kamus.Server.Audit</c>).</summary>
+    public bool Enabled { get; set; } = true;
+}

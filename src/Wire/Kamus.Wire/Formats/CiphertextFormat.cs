@@ -1,0 +1,30 @@
+namespace Kamus.Wire.Formats;
+
+/// <summary>The Kamus ciphertext layouts this library reads. See <c>docs/formats.md</c>.</summary>
+internal enum CiphertextFormat
+{
+    /// <summary>Upstream AES: <c>base64(iv):base64(ciphertext)</c>, AES-256-CBC, unauthenticated.</summary>
+    UpstreamAes,
+
+    /// <summary>Upstream envelope: <c>env$&lt;wrapped data key&gt;$base64(iv):base64(ciphertext)</c>, AES-256-CBC under the data key.</summary>
+    UpstreamEnvelope,
+
+    /// <summary>v2 value: <c>k2.&lt;keyId&gt;.&lt;sealed&gt;</c>, AES-256-GCM under the service account's key, authenticated.</summary>
+    V2Value,
+
+    /// <summary>v2 wrapped data key: <c>k2k.&lt;keyId&gt;.&lt;sealed key&gt;</c>; decrypts to base64 of a 32-byte data key.</summary>
+    V2WrappedKey,
+
+    /// <summary>v2 envelope: <c>k2e.&lt;keyId&gt;.&lt;sealed key&gt;.&lt;sealed payload&gt;</c>, AES-256-GCM under a shared data key.</summary>
+    V2Envelope,
+}
+
+/// <summary>Facts about a <see cref="CiphertextFormat"/>.</summary>
+internal static class CiphertextFormatExtensions
+{
+    /// <summary>Whether tampering with a value of this format is detected (AES-GCM) rather than possibly undetected (AES-CBC).</summary>
+    public static bool IsAuthenticated(this CiphertextFormat format) => format is CiphertextFormat.V2Value or CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope;
+
+    /// <summary>Whether the value carries a wrapped data key that a client can unwrap once and reuse for many payloads.</summary>
+    public static bool IsEnvelope(this CiphertextFormat format) => format is CiphertextFormat.UpstreamEnvelope or CiphertextFormat.V2Envelope;
+}

@@ -1,0 +1,261 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using Kamus.Wire.Crypto;
+
+namespace Kamus.Wire.Formats;
+
+/// <summary>
+/// Parses every Kamus ciphertext layout. It never throws on bad input: the outcome is a parsed value or a short reason
+/// that contains nothing of the input.
+/// </summary>
+internal static class CiphertextParser
+{
+    /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
+    public const int MaxLength = 1024 * 1024;
+
+    private static string? s_lastKeyId;
+
+    /// <summary>Parses <paramref name="text"/>, or returns a reason why it is not a Kamus ciphertext.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ParsedCiphertext? parsed, [NotNullWhen(false)] out string? reason)
+    {
+        parsed = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            reason = "the ciphertext is empty";
+            return false;
+        }
+
+        if (text.Length > MaxLength)
+        {
+            reason = "the ciphertext is too long";
+            return false;
+        }
+
+        if (text.StartsWith(V2Layout.EnvelopePrefix, StringComparison.Ordinal))
+        {
+            return TryParseV2(text, CiphertextFormat.V2Envelope, V2Layout.EnvelopePrefix.Length, out parsed, out reason);
+        }
+
+        if (text.StartsWith(V2Layout.WrappedKeyPrefix, StringComparison.Ordinal))
+        {
+            return TryParseV2(text, CiphertextFormat.V2WrappedKey, V2Layout.WrappedKeyPrefix.Length, out parsed, out reason);
+        }
+
+        if (text.StartsWith(V2Layout.ValuePrefix, StringComparison.Ordinal))
+        {
+            return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.ValuePrefix.Length, out parsed, out reason);
+        }
+
+        if (text.StartsWith(UpstreamLayout.EnvelopePrefix, StringComparison.Ordinal))
+        {
+            return TryParseUpstreamEnvelope(text, out parsed, out reason);
+        }
+
+        if (!TryParseUpstreamAes(text, out var iv, out var body, out var aesReason))
+        {
+            reason = aesReason;
+            return false;
+        }
+
+        parsed = new ParsedCiphertext(CiphertextFormat.UpstreamAes, null, iv, body, null, []);
+        reason = null;
+        return true;
+    }
+
+    /// <summary>Parses <paramref name="text"/> or throws.</summary>
+    /// <exception cref="FormatException">The text is not a Kamus ciphertext (the message holds the reason, never the text).</exception>
+    public static ParsedCiphertext Parse(string? text) =>
+        TryParse(text, out var parsed, out var reason) ? parsed : throw new FormatException($"Not a Kamus ciphertext: {reason}.");
+
+    private static bool TryParseUpstreamEnvelope(string text, out ParsedCiphertext? parsed, out string? reason)
+    {
+        parsed = null;
+        var rest = text.AsSpan(UpstreamLayout.EnvelopePrefix.Length);
+        var dollar = rest.IndexOf('$');
+        if (dollar <= 0 || rest[(dollar + 1)..].Contains('$'))
+        {
+            reason = "an upstream envelope must have the form env$<wrapped key>$<iv>:<ciphertext>";
+            return false;
+        }
+
+        // The wrapped key is opaque here: an AES value under the AESKey provider, a KMS blob under AWS or Azure.
+        var wrappedKey = rest[..dollar].ToString();
+        if (!TryParseUpstreamAes(rest[(dollar + 1)..], out var iv, out var body, out reason))
+        {
+            reason = "the envelope payload is malformed: " + reason;
+            return false;
+        }
+
+        parsed = new ParsedCiphertext(CiphertextFormat.UpstreamEnvelope, null, iv, body, wrappedKey, []);
+        return true;
+    }
+
+    private static bool TryParseUpstreamAes(ReadOnlySpan<char> text, out byte[] iv, out byte[] body, [NotNullWhen(false)] out string? reason)
+    {
+        iv = body = [];
+        var colon = text.IndexOf(':');
+        if (colon <= 0 || text[(colon + 1)..].Contains(':'))
+        {
+            reason = "an upstream value must have the form <base64 iv>:<base64 ciphertext>";
+            return false;
+        }
+
+        if (!TryFromBase64(text[..colon], out iv) || iv.Length != AesCbc.IvSize)
+        {
+            reason = "the IV is not 16 bytes of base64";
+            return false;
+        }
+
+        if (!TryFromBase64(text[(colon + 1)..], out body) || body.Length == 0 || body.Length % 16 != 0)
+        {
+            reason = "the ciphertext is not a whole number of AES blocks in base64";
+            return false;
+        }
+
+        reason = null;
+        return true;
+    }
+
+    private static bool TryParseV2(string text, CiphertextFormat format, int prefixLength, out ParsedCiphertext? parsed, out string? reason)
+    {
+        // Spans, not Split: a client parses every value it meets, so the parse allocates only what it returns.
+        parsed = null;
+        var rest = text.AsSpan(prefixLength);
+        var expected = format == CiphertextFormat.V2Envelope ? 3 : 2;
+        if (rest.Count('.') != expected - 1)
+        {
+            reason = $"a {format} value must have {expected + 1} parts separated by '.'";
+            return false;
+        }
+
+        var keyIdEnd = rest.IndexOf('.');
+        var keyIdText = rest[..keyIdEnd];
+        var sealedText = rest[(keyIdEnd + 1)..];
+        var payloadText = ReadOnlySpan<char>.Empty;
+        if (expected == 3)
+        {
+            var sealedEnd = sealedText.IndexOf('.');
+            payloadText = sealedText[(sealedEnd + 1)..];
+            sealedText = sealedText[..sealedEnd];
+        }
+
+        if (!V2Layout.IsValidKeyId(keyIdText))
+        {
+            reason = "the key id is not 1 to 32 characters of [A-Za-z0-9_-]";
+            return false;
+        }
+
+        if (!TryFromCanonicalBase64Url(sealedText, out var first) || first.Length <= AesGcmSealer.Overhead)
+        {
+            reason = "the sealed part is not canonical base64url of a sealed value";
+            return false;
+        }
+
+        var keyId = KeyIdText(keyIdText);
+        switch (format)
+        {
+            case CiphertextFormat.V2Value:
+                parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
+                break;
+            case CiphertextFormat.V2WrappedKey:
+                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                {
+                    reason = "the wrapped key has the wrong length";
+                    return false;
+                }
+
+                parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
+                break;
+            default:
+                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                {
+                    reason = "the wrapped key has the wrong length";
+                    return false;
+                }
+
+                if (!TryFromCanonicalBase64Url(payloadText, out var payload) || payload.Length < AesGcmSealer.Overhead)
+                {
+                    reason = "the payload is not canonical base64url of a sealed value";
+                    return false;
+                }
+
+                // The sealed part is canonical, so it is exactly what V2Layout.FormatWrappedKey would encode: reuse the text.
+                var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first);
+                break;
+        }
+
+        reason = null;
+        return true;
+    }
+
+    // Nearly every value names the same key id: reuse the last one's string rather than allocate one per value.
+    private static string KeyIdText(ReadOnlySpan<char> keyId)
+    {
+        var last = s_lastKeyId;
+        if (last is not null && keyId.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return s_lastKeyId = keyId.ToString();
+    }
+
+    private static bool TryFromBase64(ReadOnlySpan<char> text, out byte[] bytes)
+    {
+        bytes = [];
+        var maxLength = (text.Length * 3 / 4) + 3;
+        var buffer = maxLength <= 1024 ? stackalloc byte[maxLength] : new byte[maxLength];
+        if (text.IsEmpty || !Convert.TryFromBase64Chars(text, buffer, out var written))
+        {
+            return false;
+        }
+
+        bytes = buffer[..written].ToArray();
+        return true;
+    }
+
+    // Canonical: re-encoding gives the same text, so no two texts decode to the same bytes and a change to any
+    // character of a v2 value is detected (the unused low bits of a final base64 character are otherwise ignored).
+    private static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
+    {
+        bytes = [];
+        if (text.IsEmpty || !Base64Url.IsValid(text, out var length))
+        {
+            return false;
+        }
+
+        var buffer = new byte[length];
+        if (Base64Url.DecodeFromChars(text, buffer, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
+        {
+            return false;
+        }
+
+        var encodedLength = Base64Url.GetEncodedLength(written);
+        if (encodedLength != text.Length)
+        {
+            return false;
+        }
+
+        char[]? rented = null;
+        var encoded = encodedLength <= 1024 ? stackalloc char[encodedLength] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(encodedLength));
+        try
+        {
+            var charsWritten = Base64Url.EncodeToChars(buffer, encoded);
+            if (!encoded[..charsWritten].SequenceEqual(text))
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+
+        bytes = buffer;
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+using Kamus.Wire.Identity;
+
+namespace Kamus.Wire.Formats;
+
+/// <summary>
+/// A ciphertext split into its parts. Holds no secret: every part is ciphertext or public metadata.
+/// </summary>
+internal sealed class ParsedCiphertext
+{
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey)
+    {
+        Format = format;
+        KeyId = keyId;
+        Iv = iv;
+        Body = body;
+        WrappedKey = wrappedKey;
+        SealedKey = sealedKey;
+    }
+
+    /// <summary>The layout.</summary>
+    public CiphertextFormat Format { get; }
+
+    /// <summary>The master-key id (v2 formats); <see langword="null"/> for upstream values, which name no key.</summary>
+    public string? KeyId { get; }
+
+    /// <summary>The CBC IV (upstream formats), otherwise empty.</summary>
+    public byte[] Iv { get; }
+
+    /// <summary>
+    /// The encrypted body: the CBC ciphertext (upstream AES), the envelope payload (CBC ciphertext or sealed GCM payload),
+    /// or the sealed value (v2 value); empty for a bare wrapped key.
+    /// </summary>
+    public byte[] Body { get; }
+
+    /// <summary>
+    /// For envelopes and bare wrapped keys: the wrapped data key as a ciphertext in its own right, which a decryptor
+    /// answers with base64 of the data key. This is what the client fast path sends.
+    /// </summary>
+    public string? WrappedKey { get; }
+
+    /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
+    public byte[] SealedKey { get; }
+
+    /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
+    public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
+    {
+        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity),
+        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity),
+        _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
+    };
+
+    /// <summary>Names the format and key id only.</summary>
+    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId})";
+}
