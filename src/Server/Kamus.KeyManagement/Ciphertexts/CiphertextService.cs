@@ -29,8 +29,17 @@ internal sealed class CiphertextService
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
-    public async ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, CancellationToken cancellationToken = default)
+    public ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, CancellationToken cancellationToken = default) =>
+        EncryptAsync(identity, plaintext, context: null, cancellationToken);
+
+    /// <summary>
+    /// Encrypts one value: a <c>k2c.</c> value bound to <paramref name="context"/>, a <c>k2.</c> value when it is
+    /// <see langword="null"/>, or upstream <c>iv:ct</c> (which cannot bind a context: it is then unbound).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="context"/> is not a valid context (<see cref="ValueContext.IsValid"/>).</exception>
+    public async ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, string? context, CancellationToken cancellationToken = default)
     {
+        CheckContext(context);
         var bytes = Encoding.UTF8.GetBytes(plaintext);
         try
         {
@@ -40,8 +49,8 @@ internal sealed class CiphertextService
             }
 
             var keyId = _keys.CurrentKeyId;
-            var sealedValue = await _keys.WrapAsync(keyId, identity, bytes, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
-            return V2Layout.FormatValue(keyId, sealedValue);
+            var sealedValue = await _keys.WrapAsync(keyId, identity, bytes, V2Layout.ValueAssociatedData(keyId, identity, context), cancellationToken).ConfigureAwait(false);
+            return V2Layout.FormatValue(keyId, sealedValue, contextBound: context is not null);
         }
         finally
         {
@@ -50,9 +59,22 @@ internal sealed class CiphertextService
     }
 
     /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>).</summary>
-    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    public ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+        EncryptManyAsync(identity, items, contexts: null, cancellationToken);
+
+    /// <summary>
+    /// Encrypts many values under one fresh data key, wrapped once; an item named in <paramref name="contexts"/> is a
+    /// <c>k2ec.</c> envelope bound to its context (upstream envelopes cannot bind one: they are then unbound).
+    /// </summary>
+    /// <exception cref="ArgumentException">A context is not valid (<see cref="ValueContext.IsValid"/>).</exception>
+    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        foreach (var context in contexts?.Values ?? [])
+        {
+            CheckContext(context);
+        }
+
         using var dataKey = DataKey.Generate();
         var result = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
         if (_format == CiphertextWriteFormat.Upstream)
@@ -74,10 +96,12 @@ internal sealed class CiphertextService
         var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, cancellationToken).ConfigureAwait(false);
         foreach (var (name, plaintext) in items)
         {
+            string? context = null;
+            contexts?.TryGetValue(name, out context);
             var bytes = Encoding.UTF8.GetBytes(plaintext);
-            var payload = dataKey.SealPayload(bytes);
+            var payload = dataKey.SealPayload(bytes, context);
             CryptographicOperations.ZeroMemory(bytes);
-            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload);
+            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload, contextBound: context is not null);
         }
 
         return result;
@@ -87,7 +111,15 @@ internal sealed class CiphertextService
     /// Decrypts any Kamus value as <paramref name="identity"/>. A bare wrapped key (<c>k2k.</c>, or an upstream envelope's
     /// wrapped part) answers base64 of its data key. <paramref name="scope"/> unwraps each distinct data key once.
     /// </summary>
-    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default)
+    public ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default) =>
+        DecryptAsync(identity, ciphertext, context: null, scope, cancellationToken);
+
+    /// <summary>
+    /// Decrypts any Kamus value as <paramref name="identity"/>, where it is expected to be bound to
+    /// <paramref name="context"/>. A value bound to a context opens only with the same context (a value without one
+    /// ignores it), so a value moved to another place is refused.
+    /// </summary>
+    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, string? context, DataKeyScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (!CiphertextParser.TryParse(ciphertext, out var parsed, out var reason))
@@ -100,12 +132,12 @@ internal sealed class CiphertextService
             case CiphertextFormat.UpstreamAes:
                 return DecryptUpstream(identity, parsed.Iv, parsed.Body);
             case CiphertextFormat.V2Value:
-                return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
+                return await DecryptV2ValueAsync(identity, parsed, context, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2WrappedKey:
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
             default:
-                return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
+                return await DecryptEnvelopeAsync(identity, parsed, context, scope, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -129,7 +161,7 @@ internal sealed class CiphertextService
         return Utf8OrForbidden(plaintext);
     }
 
-    private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
+    private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, string? context, CancellationToken cancellationToken)
     {
         var keyId = parsed.KeyId!;
         if (!_keys.HasKey(keyId))
@@ -140,11 +172,12 @@ internal sealed class CiphertextService
         byte[] plaintext;
         try
         {
-            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, parsed.SealAssociatedData(identity, context), cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException)
         {
-            return DecryptResult.Forbidden;
+            // Another account's value and a value moved from another context cannot be told apart.
+            return parsed.IsContextBound ? DecryptResult.ForbiddenInContext : DecryptResult.Forbidden;
         }
 
         return Utf8OrForbidden(plaintext);
@@ -193,7 +226,7 @@ internal sealed class CiphertextService
         }
     }
 
-    private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, DataKeyScope scope, CancellationToken cancellationToken)
+    private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, string? context, DataKeyScope scope, CancellationToken cancellationToken)
     {
         var wrappedKey = parsed.WrappedKey!;
         if (!scope.TryGet(wrappedKey, out var dataKey, out var failure))
@@ -209,12 +242,14 @@ internal sealed class CiphertextService
 
         try
         {
-            return DecryptResult.Success(dataKey.DecryptPayload(parsed));
+            return DecryptResult.Success(dataKey.DecryptPayload(parsed, context));
         }
         catch (Exception e) when (e is CryptographicException or DecoderFallbackException)
         {
-            // The data key opened for this identity, so the payload itself is bad.
-            return DecryptResult.Invalid("the envelope payload was altered");
+            // The data key opened for this identity, so the payload itself is bad, or bound to another context.
+            return DecryptResult.Invalid(parsed.IsContextBound
+                ? "the envelope payload was altered, or is bound to another context than the one the request named"
+                : "the envelope payload was altered");
         }
     }
 
@@ -271,6 +306,14 @@ internal sealed class CiphertextService
         {
             CryptographicOperations.ZeroMemory(keyBytes);
             CryptographicOperations.ZeroMemory(base64Key);
+        }
+    }
+
+    private static void CheckContext(string? context)
+    {
+        if (context is not null && !ValueContext.IsValid(context))
+        {
+            throw new ArgumentException($"A context is 1 to {ValueContext.MaxLength} characters without control characters.", nameof(context));
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class DecryptEndpoints(
         try
         {
             using var scope = new DataKeyScope();
-            result = await ciphertexts.DecryptAsync(identity, body.Data, scope, context.RequestAborted);
+            result = await ciphertexts.DecryptAsync(identity, body.Data, body.Context, scope, context.RequestAborted);
         }
         catch (MasterKeyUnavailableException e)
         {
@@ -93,7 +93,7 @@ internal sealed class DecryptEndpoints(
             using var scope = new DataKeyScope();
             foreach (var item in body.Items)
             {
-                var result = await ciphertexts.DecryptAsync(identity, item, scope, context.RequestAborted);
+                var result = await ciphertexts.DecryptAsync(identity, item.Data, item.Context, scope, context.RequestAborted);
                 if (result.Succeeded)
                 {
                     results.Add(new BatchDecryptResult { Plaintext = result.Plaintext });
@@ -114,7 +114,7 @@ internal sealed class DecryptEndpoints(
         }
 
         await HttpAnswers.WriteJsonAsync(context, new BatchDecryptResponse { Items = results }, KamusProtocolJsonContext.Default.BatchDecryptResponse);
-        Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", audit.IsEnabled ? Fingerprints.Of(body.Items) : "-");
+        Record(context, V2Path, "decrypt-batch", identity, $"ok items={results.Count} failed={failed}", audit.IsEnabled ? Fingerprints.Of(body.Items.Select(item => item.Data)) : "-");
     }
 
     /// <summary>

@@ -18,5 +18,6 @@ internal static class ErrorMessages
     public const string InvalidServiceAccount = "invalid service-account name";
     public const string DefaultServiceAccount = "the default service account is not allowed";
     public const string InvalidCiphertext = "invalid ciphertext";
+    public const string InvalidContext = "invalid context: 1 to 1024 characters, no control characters, naming a requested item";
     public const string InternalError = "internal error";
 }

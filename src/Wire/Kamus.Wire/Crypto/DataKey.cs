@@ -77,7 +77,13 @@ internal sealed class DataKey : IDisposable
 
     /// <summary>Decrypts an envelope payload (upstream CBC or v2 GCM) to UTF-8 text.</summary>
     /// <exception cref="CryptographicException">The payload was not made with this key, or was altered.</exception>
-    public string DecryptPayload(ParsedCiphertext envelope)
+    public string DecryptPayload(ParsedCiphertext envelope) => DecryptPayload(envelope, context: null);
+
+    /// <summary>Decrypts an envelope payload (upstream CBC or v2 GCM) to UTF-8 text.</summary>
+    /// <param name="envelope">The envelope.</param>
+    /// <param name="context">The context the reader expects; ignored unless the envelope <see cref="ParsedCiphertext.IsContextBound"/>.</param>
+    /// <exception cref="CryptographicException">The payload was not made with this key, was altered, or is bound to another context.</exception>
+    public string DecryptPayload(ParsedCiphertext envelope, string? context)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         if (envelope.Format is not (CiphertextFormat.V2Envelope or CiphertextFormat.UpstreamEnvelope))
@@ -87,6 +93,9 @@ internal sealed class DataKey : IDisposable
 
         // The plaintext bytes live on the stack when small (no heap copy to zero later), and are zeroed either way.
         var body = envelope.Body;
+        ReadOnlySpan<byte> associatedData = envelope.IsContextBound
+            ? V2Layout.PayloadAssociatedDataFor(ValueContext.Effective(valueIsBound: true, context))
+            : V2Layout.PayloadAssociatedData;
         var buffer = body.Length <= StackPlaintextLimit ? stackalloc byte[StackPlaintextLimit] : new byte[body.Length];
         int written;
         try
@@ -95,7 +104,7 @@ internal sealed class DataKey : IDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 written = envelope.Format == CiphertextFormat.V2Envelope
-                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, V2Layout.PayloadAssociatedData, buffer)
+                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, associatedData, buffer)
                     : CbcDecrypt(envelope, buffer);
             }
 
@@ -109,12 +118,21 @@ internal sealed class DataKey : IDisposable
     }
 
     /// <summary>Seals a v2 envelope payload under this key.</summary>
-    public byte[] SealPayload(ReadOnlySpan<byte> plaintext)
+    public byte[] SealPayload(ReadOnlySpan<byte> plaintext) => SealPayload(plaintext, context: null);
+
+    /// <summary>Seals a v2 envelope payload under this key, bound to <paramref name="context"/> when it is not <see langword="null"/> (format it with <c>contextBound: true</c> then).</summary>
+    public byte[] SealPayload(ReadOnlySpan<byte> plaintext, string? context)
     {
+        if (context is not null && !ValueContext.IsValid(context))
+        {
+            throw new ArgumentException($"A context is 1 to {ValueContext.MaxLength} characters without control characters.", nameof(context));
+        }
+
+        ReadOnlySpan<byte> associatedData = context is null ? V2Layout.PayloadAssociatedData : V2Layout.PayloadAssociatedDataFor(context);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return AesGcmSealer.Seal(_key, plaintext, V2Layout.PayloadAssociatedData);
+            return AesGcmSealer.Seal(_key, plaintext, associatedData);
         }
     }
 

@@ -33,17 +33,27 @@ internal static class CiphertextParser
 
         if (text.StartsWith(V2Layout.EnvelopePrefix, StringComparison.Ordinal))
         {
-            return TryParseV2(text, CiphertextFormat.V2Envelope, V2Layout.EnvelopePrefix.Length, out parsed, out reason);
+            return TryParseV2(text, CiphertextFormat.V2Envelope, V2Layout.EnvelopePrefix.Length, contextBound: false, out parsed, out reason);
+        }
+
+        if (text.StartsWith(V2Layout.BoundEnvelopePrefix, StringComparison.Ordinal))
+        {
+            return TryParseV2(text, CiphertextFormat.V2Envelope, V2Layout.BoundEnvelopePrefix.Length, contextBound: true, out parsed, out reason);
+        }
+
+        if (text.StartsWith(V2Layout.BoundValuePrefix, StringComparison.Ordinal))
+        {
+            return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.BoundValuePrefix.Length, contextBound: true, out parsed, out reason);
         }
 
         if (text.StartsWith(V2Layout.WrappedKeyPrefix, StringComparison.Ordinal))
         {
-            return TryParseV2(text, CiphertextFormat.V2WrappedKey, V2Layout.WrappedKeyPrefix.Length, out parsed, out reason);
+            return TryParseV2(text, CiphertextFormat.V2WrappedKey, V2Layout.WrappedKeyPrefix.Length, contextBound: false, out parsed, out reason);
         }
 
         if (text.StartsWith(V2Layout.ValuePrefix, StringComparison.Ordinal))
         {
-            return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.ValuePrefix.Length, out parsed, out reason);
+            return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.ValuePrefix.Length, contextBound: false, out parsed, out reason);
         }
 
         if (text.StartsWith(UpstreamLayout.EnvelopePrefix, StringComparison.Ordinal))
@@ -116,7 +126,7 @@ internal static class CiphertextParser
         return true;
     }
 
-    private static bool TryParseV2(string text, CiphertextFormat format, int prefixLength, out ParsedCiphertext? parsed, out string? reason)
+    private static bool TryParseV2(string text, CiphertextFormat format, int prefixLength, bool contextBound, out ParsedCiphertext? parsed, out string? reason)
     {
         // Spans, not Split: a client parses every value it meets, so the parse allocates only what it returns.
         parsed = null;
@@ -155,7 +165,7 @@ internal static class CiphertextParser
         switch (format)
         {
             case CiphertextFormat.V2Value:
-                parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
+                parsed = new ParsedCiphertext(format, keyId, [], first, null, []) { IsContextBound = contextBound };
                 break;
             case CiphertextFormat.V2WrappedKey:
                 if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
@@ -181,7 +191,7 @@ internal static class CiphertextParser
 
                 // The sealed part is canonical, so it is exactly what V2Layout.FormatWrappedKey would encode: reuse the text.
                 var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
-                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first) { IsContextBound = contextBound };
                 break;
         }
 

@@ -41,14 +41,22 @@ internal sealed class ParsedCiphertext
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
 
+    /// <summary>
+    /// Whether the v2 value (<c>k2c.</c>) or envelope payload (<c>k2ec.</c>) is bound to a context, which the reader
+    /// must name to open it (see <see cref="ValueContext"/>).
+    /// </summary>
+    public bool IsContextBound { get; init; }
+
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
-    public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
+    /// <param name="identity">The service account.</param>
+    /// <param name="context">The context the reader expects; ignored unless the value <see cref="IsContextBound"/>.</param>
+    public byte[] SealAssociatedData(ServiceAccountIdentity identity, string? context = null) => Format switch
     {
-        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity),
+        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity, ValueContext.Effective(IsContextBound, context)),
         CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity),
         _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
     };
 
     /// <summary>Names the format and key id only.</summary>
-    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId})";
+    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId}{(IsContextBound ? ", bound to a context" : "")})";
 }

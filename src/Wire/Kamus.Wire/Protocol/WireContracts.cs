@@ -18,6 +18,14 @@ internal sealed class EncryptRequest
     [JsonPropertyName("namespace")]
     public string? Namespace { get; set; }
 
+    /// <summary>
+    /// Optional (not in upstream's API): the context to bind the value to (a <c>k2c.</c> answer). A server that does not
+    /// know it ignores it and answers an unbound value, which the caller can tell by its prefix.
+    /// </summary>
+    [JsonPropertyName("context")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Context { get; set; }
+
     /// <summary>Redacted: never shows the data.</summary>
     public override string ToString() => $"EncryptRequest({Namespace}:{ServiceAccount})";
 }
@@ -28,6 +36,14 @@ internal sealed class DecryptRequest
     /// <summary>The ciphertext.</summary>
     [JsonPropertyName("data")]
     public string? Data { get; set; }
+
+    /// <summary>Optional (not in upstream's API): the context the value is expected to be bound to.</summary>
+    [JsonPropertyName("context")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Context { get; set; }
+
+    /// <summary>Redacted: never shows the data.</summary>
+    public override string ToString() => "DecryptRequest";
 }
 
 /// <summary>Body of <c>POST /api/v2/encrypt</c>: many values for one service account, sharing one envelope data key.</summary>
@@ -45,6 +61,14 @@ internal sealed class BatchEncryptRequest
     [JsonPropertyName("items")]
     public Dictionary<string, string>? Items { get; set; }
 
+    /// <summary>
+    /// Optional: name → context, binding those items (<c>k2ec.</c> answers); items not named stay unbound. A server
+    /// that does not know it ignores it and answers unbound <c>k2e.</c> values, which the caller can tell by their prefix.
+    /// </summary>
+    [JsonPropertyName("contexts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Contexts { get; set; }
+
     /// <summary>Redacted: never shows the data.</summary>
     public override string ToString() => $"BatchEncryptRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items)";
 }
@@ -60,9 +84,15 @@ internal sealed class BatchEncryptResponse
 /// <summary>Body of <c>POST /api/v2/decrypt</c>: many ciphertexts, one token review.</summary>
 internal sealed class BatchDecryptRequest
 {
-    /// <summary>The ciphertexts.</summary>
+    /// <summary>
+    /// The ciphertexts. An item is a JSON string, or <c>{"data": "&lt;ciphertext&gt;", "context": "&lt;context&gt;"}</c>
+    /// for a value bound to a context (see <see cref="DecryptItem"/>).
+    /// </summary>
     [JsonPropertyName("items")]
-    public List<string>? Items { get; set; }
+    public List<DecryptItem>? Items { get; set; }
+
+    /// <summary>Redacted: never shows the data.</summary>
+    public override string ToString() => $"BatchDecryptRequest({Items?.Count ?? 0} items)";
 }
 
 /// <summary>Answer of <c>POST /api/v2/decrypt</c>: one result per requested item, in order.</summary>
