@@ -12,7 +12,10 @@ namespace Kamus.Testing;
 /// <summary>
 /// A Kubernetes API stand-in on loopback answering <c>POST /apis/authentication.k8s.io/v1/tokenreviews</c> with the real
 /// TokenReview JSON shapes: authenticated (with user and audiences), unauthenticated (with <c>status.error</c>), audience
-/// mismatches and expired tokens; it can also fail (5xx, 403, dropped connections) or be stopped (unreachable).
+/// mismatches and expired tokens; it can also fail (5xx, 403, dropped connections), redirect the review elsewhere
+/// (307, as a compromised or misconfigured endpoint could), or be stopped (unreachable). Service-account users get the
+/// groups and pod-name extra a real API server gives projected tokens, unless a test overrides them. It does not verify
+/// signatures, model RBAC, or the bound-object checks of a real API server.
 /// </summary>
 public sealed class KubernetesApiStandIn : IAsyncDisposable
 {
@@ -46,6 +49,9 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// <summary>Makes the stand-in fail on purpose. Settable at any time.</summary>
     public StandInFailure Failure { get; set; }
 
+    /// <summary>Where <see cref="StandInFailure.Redirect"/> sends reviews (a 307 with this <c>Location</c>).</summary>
+    public Uri? RedirectTarget { get; set; }
+
     /// <summary>The clock that decides whether a token has expired.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -67,15 +73,20 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// Registers a service-account token. <paramref name="audiences"/> are the token's audiences (default: the API's own);
     /// after <paramref name="expiresAt"/> (by <see cref="TimeProvider"/>) the token is reviewed as expired.
     /// </summary>
-    public void AddToken(string token, string @namespace, string serviceAccount, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null) =>
-        AddUser(token, $"system:serviceaccount:{@namespace}:{serviceAccount}", audiences, expiresAt);
+    /// <remarks>A <paramref name="podBound"/> token's review names its pod (<c>authentication.kubernetes.io/pod-name</c>), as a projected token's does; a legacy Secret-based token's does not.</remarks>
+    public void AddToken(string token, string @namespace, string serviceAccount, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null, bool podBound = true) =>
+        AddUser(token, $"system:serviceaccount:{@namespace}:{serviceAccount}", audiences, expiresAt, podName: podBound ? $"{serviceAccount}-pod" : null);
 
-    /// <summary>Registers a token of any user name (for example <c>alice</c> or <c>system:node:n1</c>, which are not service accounts).</summary>
-    public void AddUser(string token, string userName, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null)
+    /// <summary>
+    /// Registers a token of any user name (for example <c>alice</c> or <c>system:node:n1</c>, which are not service accounts).
+    /// <paramref name="groups"/> replaces the groups a real API server would give the name (for example a webhook
+    /// authenticator's user that only looks like a service account); <paramref name="podName"/> is the pod-name extra.
+    /// </summary>
+    public void AddUser(string token, string userName, IEnumerable<string>? audiences = null, DateTimeOffset? expiresAt = null, IEnumerable<string>? groups = null, string? podName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentException.ThrowIfNullOrEmpty(userName);
-        _tokens[token] = new KnownToken(userName, audiences?.ToArray() ?? [DefaultApiAudience], expiresAt);
+        _tokens[token] = new KnownToken(userName, audiences?.ToArray() ?? [DefaultApiAudience], expiresAt, groups?.ToArray(), podName);
     }
 
     /// <summary>Forgets a token: it is reviewed as invalid from now on.</summary>
@@ -143,6 +154,10 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             case StandInFailure.ServiceUnavailable:
                 await WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
                 return;
+            case StandInFailure.Redirect:
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = new Uri(RedirectTarget!, TokenReviewPath.TrimStart('/')).ToString();
+                return;
             case StandInFailure.Forbidden:
                 await WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
                 return;
@@ -203,14 +218,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
         var user = new JsonObject { ["username"] = known.UserName, ["uid"] = Guid.NewGuid().ToString() };
         var parts = known.UserName.Split(':');
-        if (parts.Length == 4 && parts[0] == "system" && parts[1] == "serviceaccount")
+        var groups = known.Groups ?? (parts.Length == 4 && parts[0] == "system" && parts[1] == "serviceaccount"
+            ? ["system:serviceaccounts", $"system:serviceaccounts:{parts[2]}", "system:authenticated"]
+            : ["system:authenticated"]);
+        user["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)JsonValue.Create(g))]);
+        if (known.PodName is not null)
         {
-            user["groups"] = new JsonArray("system:serviceaccounts", $"system:serviceaccounts:{parts[2]}", "system:authenticated");
-            user["extra"] = new JsonObject { ["authentication.kubernetes.io/pod-name"] = new JsonArray($"{parts[3]}-pod") };
-        }
-        else
-        {
-            user["groups"] = new JsonArray("system:authenticated");
+            user["extra"] = new JsonObject { ["authentication.kubernetes.io/pod-name"] = new JsonArray(known.PodName) };
         }
 
         return new JsonObject
@@ -240,5 +254,5 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
     }
 
-    private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt);
+    private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt, string[]? Groups, string? PodName);
 }

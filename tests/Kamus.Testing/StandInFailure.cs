@@ -17,4 +17,7 @@ public enum StandInFailure
 
     /// <summary>Drops the connection without answering.</summary>
     Abort,
+
+    /// <summary>Answers 307 Temporary Redirect to <see cref="KubernetesApiStandIn.RedirectTarget"/> (a client that follows it re-posts the review, token included).</summary>
+    Redirect,
 }

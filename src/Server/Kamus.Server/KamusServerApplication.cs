@@ -59,6 +59,11 @@ internal partial class KamusServerApplication
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(ClientRateLimiter.EncryptPolicy, context => ClientRateLimiter.PartitionFor(context, kamus.RateLimits.EncryptRequestsPerMinute));
+            limiter.OnRejected = (rejected, cancellationToken) => new ValueTask(ClientRateLimiter.RejectAsync(rejected.HttpContext, rejected.Lease, cancellationToken));
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -80,10 +85,12 @@ internal partial class KamusServerApplication
         _ = app.Services.GetRequiredService<KeyMaterial>();
         LogStartup(app, kamus, keys);
         app.UseMiddleware<ErrorShieldMiddleware>();
+        app.UseRouting();
+        app.UseRateLimiter();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
-        app.MapPost(EncryptEndpoints.V1Path, encrypt.EncryptAsync);
-        app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
+        app.MapPost(EncryptEndpoints.V1Path, encrypt.EncryptAsync).RequireRateLimiting(ClientRateLimiter.EncryptPolicy);
+        app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync).RequireRateLimiting(ClientRateLimiter.EncryptPolicy);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
         HealthEndpoints.Map(app);
@@ -102,9 +109,19 @@ internal partial class KamusServerApplication
             throw new KamusSettingsException("Kamus:Limits:MaxBatchItems must be positive.");
         }
 
-        if (options.ReviewCache.MaxEntries < 0 || options.ReviewCache.Ttl < TimeSpan.Zero)
+        if (options.ReviewCache.MaxEntries < 0 || options.ReviewCache.Ttl < TimeSpan.Zero || options.ReviewCache.RefusedTtl < TimeSpan.Zero)
         {
-            throw new KamusSettingsException("Kamus:ReviewCache:MaxEntries and Kamus:ReviewCache:Ttl must not be negative.");
+            throw new KamusSettingsException("Kamus:ReviewCache:MaxEntries, Kamus:ReviewCache:Ttl and Kamus:ReviewCache:RefusedTtl must not be negative.");
+        }
+
+        if (options.Tokens.MaxLength <= 0)
+        {
+            throw new KamusSettingsException("Kamus:Tokens:MaxLength must be positive.");
+        }
+
+        if (options.RateLimits.TokenReviewsPerMinute < 0 || options.RateLimits.EncryptRequestsPerMinute < 0)
+        {
+            throw new KamusSettingsException("Kamus:RateLimits:TokenReviewsPerMinute and Kamus:RateLimits:EncryptRequestsPerMinute must not be negative (0 turns a limit off).");
         }
 
         if (!Enum.IsDefined(options.Encryption.Format))

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 using Kamus.Wire.Identity;
 using Kamus.Server.Audit;
+using Kamus.Server.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Kamus.Server.Authentication;
@@ -9,21 +12,39 @@ namespace Kamus.Server.Authentication;
 /// The outcome of authenticating a decrypt caller: status 200 and an identity, or a status code and a short message.
 /// A refused service account (the default one) still carries its identity, for the audit log.
 /// </summary>
-internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Identity, int StatusCode, string? Message)
+internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Identity, int StatusCode, string? Message, string? RetryAfter = null)
 {
     /// <summary>Whether the caller is an acceptable service account.</summary>
     public bool Succeeded => StatusCode == StatusCodes.Status200OK && Identity is not null;
 }
 
 /// <summary>
-/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache; concurrent requests with the
-/// same uncached token share one review), only service accounts are accepted, and the default service account is refused.
+/// Authenticates a decrypt request: the bearer token is reviewed (through the review cache, which also remembers refused
+/// tokens for a short while; concurrent requests with the same uncached token share one review), only service accounts
+/// are accepted, and the default service account is refused. A token over <see cref="TokenOptions.MaxLength"/> is refused
+/// unreviewed, and each client may cause at most <see cref="RateLimitOptions.TokenReviewsPerMinute"/> reviews.
 /// </summary>
-internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics)
+internal sealed class CallerAuthenticator : IDisposable
 {
     private const string BearerPrefix = "Bearer ";
 
     private readonly ConcurrentDictionary<TokenDigest, Task<TokenReviewResult>> _inFlight = new();
+    private readonly ITokenReviewer _reviewer;
+    private readonly ReviewCache _cache;
+    private readonly ServerMetrics _metrics;
+    private readonly int _maxTokenLength;
+    private readonly PartitionedRateLimiter<HttpContext> _reviewLimiter;
+
+    /// <summary>Creates the authenticator.</summary>
+    public CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _reviewer = reviewer;
+        _cache = cache;
+        _metrics = metrics;
+        _maxTokenLength = options.Value.Tokens.MaxLength;
+        _reviewLimiter = ClientRateLimiter.Create(options.Value.RateLimits.TokenReviewsPerMinute);
+    }
 
     /// <summary>Authenticates the request's bearer token.</summary>
     public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -42,19 +63,37 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
             return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
         }
 
+        if (tokenSpan.Length > _maxTokenLength)
+        {
+            // No TokenReview is worth a megabyte of header: refused before hashing or sending it anywhere.
+            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+        }
+
         var digest = TokenDigest.Of(tokenSpan);
-        if (cache.TryGet(digest, out var cached))
+        if (_cache.TryGet(digest, out var cached))
         {
             return Accept(cached);
         }
 
-        var review = await ReviewOnceAsync(digest, tokenSpan.ToString()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_cache.TryGetRefusal(digest, out var review))
+        {
+            using var lease = _reviewLimiter.AttemptAcquire(request.HttpContext);
+            if (!lease.IsAcquired)
+            {
+                return new CallerAuthentication(null, StatusCodes.Status429TooManyRequests, ErrorMessages.TooManyRequests, ClientRateLimiter.RetryAfterSeconds(lease));
+            }
+
+            review = await ReviewOnceAsync(digest, tokenSpan.ToString()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         switch (review.Outcome)
         {
             case ReviewOutcome.Authenticated when review.Identity is { } identity:
                 return Accept(identity);
             case ReviewOutcome.NotServiceAccount:
                 return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
+            case ReviewOutcome.NotPodBound:
+                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.NotPodBound);
             case ReviewOutcome.Unavailable:
                 return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
             default:
@@ -80,11 +119,15 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
     {
         try
         {
-            metrics.Review();
-            var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            _metrics.Review();
+            var review = await _reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
             if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
             {
-                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                _cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+            }
+            else
+            {
+                _cache.AddRefusal(digest, review);
             }
 
             completion.SetResult(review);
@@ -98,6 +141,9 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
             _inFlight.TryRemove(KeyValuePair.Create(digest, completion.Task));
         }
     }
+
+    /// <summary>Releases the rate limiter.</summary>
+    public void Dispose() => _reviewLimiter.Dispose();
 
     private static CallerAuthentication Accept(ServiceAccountIdentity identity) =>
         identity.IsDefaultServiceAccount

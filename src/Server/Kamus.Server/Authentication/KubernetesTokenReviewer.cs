@@ -9,11 +9,20 @@ namespace Kamus.Server.Authentication;
 
 /// <summary>
 /// Reviews tokens with the Kubernetes TokenReview API (<c>POST /apis/authentication.k8s.io/v1/tokenreviews</c>) through
-/// KubernetesClient: against <c>Kubernetes:ProxyUrl</c> when set, else with the in-cluster configuration.
+/// KubernetesClient: against <c>Kubernetes:ProxyUrl</c> when set, else with the in-cluster configuration. Redirects are
+/// never followed (a redirected POST would carry the token elsewhere). Only users in the <c>system:serviceaccounts</c>
+/// group named <c>system:serviceaccount:&lt;namespace&gt;:&lt;name&gt;</c> are service accounts.
 /// </summary>
 internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
 {
+    /// <summary>The group every service account's token review names.</summary>
+    public const string ServiceAccountsGroup = "system:serviceaccounts";
+
+    /// <summary>The user extra a pod-bound (projected) token's review names the pod in.</summary>
+    public const string PodNameExtra = "authentication.kubernetes.io/pod-name";
+
     private readonly Lazy<IKubernetes> _client;
+    private readonly bool _requirePodBound;
     private readonly string? _audience;
     private readonly TimeSpan _timeout;
     private readonly ILogger<KubernetesTokenReviewer> _logger;
@@ -26,6 +35,7 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         var proxyUrl = kubernetes.Value.ProxyUrl;
         _timeout = kubernetes.Value.RequestTimeout;
         _audience = string.IsNullOrWhiteSpace(kamus.Value.Audience) ? null : kamus.Value.Audience;
+        _requirePodBound = kamus.Value.Tokens.RequirePodBound;
         _logger = logger;
         _client = new Lazy<IKubernetes>(() => CreateClient(proxyUrl, _timeout), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -88,9 +98,19 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
             return TokenReviewResult.Unauthenticated;
         }
 
-        return ServiceAccountIdentity.TryParseUserName(status.User?.Username, out var identity)
-            ? new TokenReviewResult(ReviewOutcome.Authenticated, identity)
-            : TokenReviewResult.NotServiceAccount;
+        var user = status.User;
+        if (user?.Groups is not { } groups || !groups.Contains(ServiceAccountsGroup, StringComparer.Ordinal)
+            || !ServiceAccountIdentity.TryParseUserName(user.Username, out var identity))
+        {
+            return TokenReviewResult.NotServiceAccount;
+        }
+
+        if (_requirePodBound && (user.Extra is null || !user.Extra.TryGetValue(PodNameExtra, out var pods) || pods is not { Count: > 0 } || string.IsNullOrEmpty(pods[0])))
+        {
+            return TokenReviewResult.NotPodBound;
+        }
+
+        return new TokenReviewResult(ReviewOutcome.Authenticated, identity);
     }
 
     private static Kubernetes CreateClient(Uri? proxyUrl, TimeSpan timeout)
@@ -99,7 +119,24 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
             ? KubernetesClientConfiguration.InClusterConfig()
             : new KubernetesClientConfiguration { Host = proxyUrl.ToString() };
         configuration.HttpClientTimeout = timeout;
+        configuration.FirstMessageHandlerSetup = NoRedirects;
         return new Kubernetes(configuration);
+    }
+
+    // A 307/308 from a compromised or misconfigured API endpoint would re-post the review, token included, elsewhere.
+    private static void NoRedirects(HttpMessageHandler handler)
+    {
+        switch (handler)
+        {
+            case SocketsHttpHandler sockets:
+                sockets.AllowAutoRedirect = false;
+                break;
+            case HttpClientHandler client:
+                client.AllowAutoRedirect = false;
+                break;
+            default:
+                throw new InvalidOperationException($"Cannot turn off redirects on {handler.GetType().Name}.");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Kubernetes TokenReview API is unavailable: {Reason}.")]

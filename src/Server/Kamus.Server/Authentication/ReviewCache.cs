@@ -6,14 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Kamus.Server.Authentication;
 
 /// <summary>
-/// Successful token reviews, keyed by the SHA-256 of the token, kept until the earlier of the token's own expiry and the
-/// configured TTL. Bounded: when full, expired entries are dropped, and if that is not enough the cache starts afresh.
-/// Lookups take no lock; adds (one per TokenReview actually sent) are serialised, so the bound is strict.
+/// Token reviews, keyed by the SHA-256 of the token (no token is kept). Successful reviews are kept until the earlier of
+/// the token's own expiry and <see cref="ReviewCacheOptions.Ttl"/>; refused ones (unknown, expired, not a service
+/// account) for the short <see cref="ReviewCacheOptions.RefusedTtl"/>, so a caller repeating a bad token costs no
+/// TokenReview each time. The two are bounded separately, so a flood of bad tokens never evicts good reviews.
 /// </summary>
 internal sealed class ReviewCache
 {
-    private readonly ConcurrentDictionary<TokenDigest, Entry> _entries = new();
-    private readonly Lock _addGate = new();
+    private readonly DigestMap<ServiceAccountIdentity> _accepted;
+    private readonly DigestMap<TokenReviewResult> _refused;
     private readonly TimeProvider _time;
     private readonly ReviewCacheOptions _options;
 
@@ -23,34 +24,34 @@ internal sealed class ReviewCache
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value.ReviewCache;
         _time = time;
+        _accepted = new DigestMap<ServiceAccountIdentity>(_options.MaxEntries);
+        _refused = new DigestMap<TokenReviewResult>(_options.MaxEntries);
     }
 
-    /// <summary>The number of entries (expired ones included until swept).</summary>
-    public int Count => _entries.Count;
+    /// <summary>The number of successful reviews held (expired ones included until swept).</summary>
+    public int Count => _accepted.Count;
+
+    /// <summary>The number of refusals held (expired ones included until swept).</summary>
+    public int RefusedCount => _refused.Count;
 
     /// <summary>A cached identity for this token digest, if still fresh.</summary>
     public bool TryGet(TokenDigest digest, out ServiceAccountIdentity identity)
     {
         identity = default;
-        if (!_options.Enabled || !_entries.TryGetValue(digest, out var entry))
-        {
-            return false;
-        }
+        return _options.Enabled && _accepted.TryGet(digest, _time.GetUtcNow(), out identity);
+    }
 
-        if (entry.ExpiresAt <= _time.GetUtcNow())
-        {
-            _entries.TryRemove(KeyValuePair.Create(digest, entry));
-            return false;
-        }
-
-        identity = entry.Identity;
-        return true;
+    /// <summary>A cached refusal for this token digest, if still fresh.</summary>
+    public bool TryGetRefusal(TokenDigest digest, out TokenReviewResult refusal)
+    {
+        refusal = null!;
+        return _options.Enabled && _refused.TryGet(digest, _time.GetUtcNow(), out refusal);
     }
 
     /// <summary>Remembers a successful review.</summary>
     public void Add(TokenDigest digest, ServiceAccountIdentity identity, DateTimeOffset? tokenExpiresAt)
     {
-        if (!_options.Enabled || _options.MaxEntries <= 0 || _options.Ttl <= TimeSpan.Zero)
+        if (!_options.Enabled || _options.Ttl <= TimeSpan.Zero)
         {
             return;
         }
@@ -62,38 +63,84 @@ internal sealed class ReviewCache
             expiresAt = tokenExpiry;
         }
 
-        if (expiresAt <= now)
+        _accepted.Add(digest, identity, expiresAt, now);
+    }
+
+    /// <summary>Remembers a refusal (never an unavailable reviewer: that is not the token's fault).</summary>
+    public void AddRefusal(TokenDigest digest, TokenReviewResult refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        if (!_options.Enabled || _options.RefusedTtl <= TimeSpan.Zero || refusal.Outcome is ReviewOutcome.Authenticated or ReviewOutcome.Unavailable)
         {
             return;
         }
 
-        // Only adds grow the cache (lookups only remove), so checking the size and adding under one lock keeps it in bounds.
-        lock (_addGate)
-        {
-            if (_entries.Count >= _options.MaxEntries)
-            {
-                Sweep(now);
-            }
-
-            _entries[digest] = new Entry(identity, expiresAt);
-        }
+        var now = _time.GetUtcNow();
+        _refused.Add(digest, refusal, now + _options.RefusedTtl, now);
     }
 
-    private void Sweep(DateTimeOffset now)
+    /// <summary>
+    /// Digest → value until a time. Lookups take no lock; adds are serialised, so the bound is strict. When full,
+    /// expired entries are dropped, and if that is not enough the map starts afresh.
+    /// </summary>
+    private sealed class DigestMap<T>(int maxEntries)
     {
-        foreach (var (key, entry) in _entries)
+        private readonly ConcurrentDictionary<TokenDigest, (T Value, DateTimeOffset ExpiresAt)> _entries = new();
+        private readonly Lock _addGate = new();
+
+        public int Count => _entries.Count;
+
+        public bool TryGet(TokenDigest digest, DateTimeOffset now, out T value)
         {
+            value = default!;
+            if (!_entries.TryGetValue(digest, out var entry))
+            {
+                return false;
+            }
+
             if (entry.ExpiresAt <= now)
             {
-                _entries.TryRemove(key, out _);
+                _entries.TryRemove(KeyValuePair.Create(digest, entry));
+                return false;
+            }
+
+            value = entry.Value;
+            return true;
+        }
+
+        public void Add(TokenDigest digest, T value, DateTimeOffset expiresAt, DateTimeOffset now)
+        {
+            if (maxEntries <= 0 || expiresAt <= now)
+            {
+                return;
+            }
+
+            // Only adds grow the map (lookups only remove), so checking the size and adding under one lock keeps it in bounds.
+            lock (_addGate)
+            {
+                if (_entries.Count >= maxEntries)
+                {
+                    Sweep(now);
+                }
+
+                _entries[digest] = (value, expiresAt);
             }
         }
 
-        if (_entries.Count >= _options.MaxEntries)
+        private void Sweep(DateTimeOffset now)
         {
-            _entries.Clear();
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.ExpiresAt <= now)
+                {
+                    _entries.TryRemove(key, out _);
+                }
+            }
+
+            if (_entries.Count >= maxEntries)
+            {
+                _entries.Clear();
+            }
         }
     }
-
-    private sealed record Entry(ServiceAccountIdentity Identity, DateTimeOffset ExpiresAt);
 }

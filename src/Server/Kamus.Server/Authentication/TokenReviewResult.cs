@@ -16,6 +16,9 @@ internal enum ReviewOutcome
 
     /// <summary>The reviewer (the Kubernetes API) could not be reached or failed.</summary>
     Unavailable,
+
+    /// <summary>A service account's token that names no pod, while <c>Kamus:Tokens:RequirePodBound</c> requires one.</summary>
+    NotPodBound,
 }
 
 /// <summary>The result of one token review. Holds no token.</summary>
@@ -29,6 +32,9 @@ internal sealed record TokenReviewResult(ReviewOutcome Outcome, ServiceAccountId
 
     /// <summary>A not-a-service-account result.</summary>
     public static TokenReviewResult NotServiceAccount { get; } = new(ReviewOutcome.NotServiceAccount);
+
+    /// <summary>A not-bound-to-a-pod result.</summary>
+    public static TokenReviewResult NotPodBound { get; } = new(ReviewOutcome.NotPodBound);
 
     /// <summary>An unavailable result.</summary>
     public static TokenReviewResult Unavailable { get; } = new(ReviewOutcome.Unavailable);

@@ -25,6 +25,35 @@ internal sealed class KamusServerOptions
 
     /// <summary>The audit log.</summary>
     public AuditOptions Audit { get; set; } = new();
+
+    /// <summary>What a decrypt caller's token must be.</summary>
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>Per-client rate limits.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>Caller token settings (<c>Kamus:Tokens</c>).</summary>
+internal sealed class TokenOptions
+{
+    /// <summary>The longest bearer token reviewed, in characters (8,192 by default); longer ones are answered 401 without a review.</summary>
+    public int MaxLength { get; set; } = 8192;
+
+    /// <summary>
+    /// Accept only pod-bound tokens: the TokenReview must name the pod (<c>user.extra["authentication.kubernetes.io/pod-name"]</c>,
+    /// which projected tokens carry and legacy Secret-based tokens do not). Off by default, as upstream.
+    /// </summary>
+    public bool RequirePodBound { get; set; }
+}
+
+/// <summary>Per-client rate limits (<c>Kamus:RateLimits</c>); a client is a remote IP address. 0 turns a limit off.</summary>
+internal sealed class RateLimitOptions
+{
+    /// <summary>TokenReviews a client may cause per minute (tokens not already in the review cache); more are answered 429.</summary>
+    public int TokenReviewsPerMinute { get; set; } = 120;
+
+    /// <summary>Encrypt requests (<c>/api/v1/encrypt</c>, <c>/api/v2/encrypt</c>) a client may send per minute; more are answered 429.</summary>
+    public int EncryptRequestsPerMinute { get; set; } = 300;
 }
 
 /// <summary>Development mode settings (<c>Kamus:Development</c>).</summary>
@@ -53,8 +82,11 @@ internal sealed class ReviewCacheOptions
     /// <summary>The longest a review is reused; a token's own expiry (JWT <c>exp</c>) shortens it.</summary>
     public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The most reviews kept.</summary>
+    /// <summary>The most reviews kept (successful and refused ones are bounded separately).</summary>
     public int MaxEntries { get; set; } = 10_000;
+
+    /// <summary>How long a refused token (unknown, expired, not a service account) is answered without a new review.</summary>
+    public TimeSpan RefusedTtl { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Request limits (<c>Kamus:Limits</c>).</summary>

@@ -127,6 +127,11 @@ internal sealed class DecryptEndpoints(
         var caller = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
         if (!caller.Succeeded)
         {
+            if (caller.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
             await RefuseAsync(context, path, action, caller.StatusCode, caller.Message!, caller.Identity, "-");
             return null;
         }
