@@ -167,4 +167,22 @@ public sealed class CallerHardeningTests
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
         Assert.StartsWith("too many requests", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_default_service_account_decrypts_only_with_upstreams_behaviour_switched_on()
+    {
+        await using var host = await KamusServerHost.StartAsync(o =>
+        {
+            o.Settings["KeyManagement:AES:UseKeyDeriviation"] = "false";
+            o.Settings["Kamus:Encryption:Format"] = "Upstream";
+            o.Settings["Kamus:Compatibility:AllowDefaultServiceAccountDecrypt"] = "true";
+        });
+        host.StandIn.AddToken("default-token", "ns-a", "default");
+        var api = new KamusApi(host.CreateHttpClient());
+
+        // Upstream's shared key: a value made for any account opens for any token, the default account's included.
+        Assert.Equal((HttpStatusCode.OK, "shared"), await api.DecryptTextAsync("default-token", await api.EncryptOkAsync("shared", "sa1", "ns-a")));
+        using var encrypt = await api.EncryptAsync("x", "default", "ns-a");
+        Assert.Equal(HttpStatusCode.BadRequest, encrypt.StatusCode);
+    }
 }

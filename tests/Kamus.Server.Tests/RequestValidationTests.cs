@@ -33,7 +33,6 @@ public sealed class RequestValidationTests(ServerFixture fixture) : IClassFixtur
 
     [Theory]
     [InlineData(null, "sa1", "ns-a", "missing field: data")]
-    [InlineData("", "sa1", "ns-a", "missing field: data")]
     [InlineData("x", null, "ns-a", "missing field: service-account")]
     [InlineData("x", "", "ns-a", "missing field: service-account")]
     [InlineData("x", "sa1", null, "missing field: namespace")]
@@ -50,6 +49,44 @@ public sealed class RequestValidationTests(ServerFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(message, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_string_encrypts_and_decrypts_to_the_empty_string_as_upstream_allows()
+    {
+        var ciphertext = await Api.EncryptOkAsync("", "sa1", "ns-a");
+
+        Assert.StartsWith("k2.k0.", ciphertext, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, ""), await Api.DecryptTextAsync(ServerFixture.TokenA1, ciphertext));
+    }
+
+    [Theory]
+    [InlineData("api/v1/encrypt", null, """{"data":"x","service-account":"sa1","namespace":"ns-a"} {"data":"y"}""")]
+    [InlineData("api/v1/encrypt", null, """{"data":"x","service-account":"sa1","namespace":"ns-a"}x""")]
+    [InlineData("api/v1/encrypt", null, """{"data":"x","service-account":"sa1","namespace":"ns-a","namespace":"ns-b"}""")]
+    [InlineData("api/v1/encrypt", null, """{"data":"x","service-account":"sa1","namespace":"ns-a","Namespace":"ns-b"}""")]
+    [InlineData("api/v2/encrypt", null, """{"service-account":"sa1","namespace":"ns-a","items":{"a":"1","a":"2"}}""")]
+    [InlineData("api/v1/decrypt", ServerFixture.TokenA1, """{"data":"x","data":"y"}""")]
+    [InlineData("api/v1/decrypt", ServerFixture.TokenA1, """{"data":"x"}[]""")]
+    [InlineData("api/v2/decrypt", ServerFixture.TokenA1, """{"items":["x"],"items":["y"]}""")]
+    [InlineData("api/v2/decrypt", ServerFixture.TokenA1, """{"items":["x"]},""")]
+    public async Task Trailing_data_and_duplicate_properties_are_refused_with_400(string path, string? token, string body)
+    {
+        using var response = await Api.PostRawAsync(path, token, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("malformed request body", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Upstreams_exact_request_shapes_are_accepted_with_trailing_whitespace()
+    {
+        using var encrypt = await Api.PostRawAsync("api/v1/encrypt", null, new StringContent("{\"data\": \"x\", \"service-account\": \"sa1\", \"namespace\": \"ns-a\"}\n", Encoding.UTF8, "application/json"));
+        var ciphertext = await encrypt.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, encrypt.StatusCode);
+
+        using var decrypt = await Api.PostRawAsync("api/v1/decrypt", ServerFixture.TokenA1, new StringContent($"{{\"data\":\"{ciphertext}\"}}\r\n", Encoding.UTF8, "application/json"));
+        Assert.Equal("x", await decrypt.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -36,6 +36,7 @@ internal partial class KamusServerApplication
         }
 
         var services = builder.Services;
+        KestrelLogGuard.Register(services);
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);

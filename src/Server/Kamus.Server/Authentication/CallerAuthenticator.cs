@@ -33,6 +33,7 @@ internal sealed class CallerAuthenticator : IDisposable
     private readonly ReviewCache _cache;
     private readonly ServerMetrics _metrics;
     private readonly int _maxTokenLength;
+    private readonly bool _allowDefaultServiceAccount;
     private readonly PartitionedRateLimiter<HttpContext> _reviewLimiter;
 
     /// <summary>Creates the authenticator.</summary>
@@ -43,6 +44,7 @@ internal sealed class CallerAuthenticator : IDisposable
         _cache = cache;
         _metrics = metrics;
         _maxTokenLength = options.Value.Tokens.MaxLength;
+        _allowDefaultServiceAccount = options.Value.Compatibility.AllowDefaultServiceAccountDecrypt;
         _reviewLimiter = ClientRateLimiter.Create(options.Value.RateLimits.TokenReviewsPerMinute);
     }
 
@@ -145,8 +147,8 @@ internal sealed class CallerAuthenticator : IDisposable
     /// <summary>Releases the rate limiter.</summary>
     public void Dispose() => _reviewLimiter.Dispose();
 
-    private static CallerAuthentication Accept(ServiceAccountIdentity identity) =>
-        identity.IsDefaultServiceAccount
+    private CallerAuthentication Accept(ServiceAccountIdentity identity) =>
+        identity.IsDefaultServiceAccount && !_allowDefaultServiceAccount
             ? new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden)
             : new CallerAuthentication(identity, StatusCodes.Status200OK, null);
 }

@@ -31,6 +31,20 @@ internal sealed class KamusServerOptions
 
     /// <summary>Per-client rate limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Switches back to upstream behaviour where this server deliberately differs.</summary>
+    public CompatibilityOptions Compatibility { get; set; } = new();
+}
+
+/// <summary>Upstream behaviour switches (<c>Kamus:Compatibility</c>).</summary>
+internal sealed class CompatibilityOptions
+{
+    /// <summary>
+    /// Let tokens of a namespace's <c>default</c> service account decrypt, as upstream does (off by default: every pod
+    /// without its own account runs as it). Needed only where such pods decrypt values today, which upstream's shared
+    /// non-derived key (<c>UseKeyDeriviation=false</c>) allows. Encrypting for <c>default</c> stays refused, as upstream.
+    /// </summary>
+    public bool AllowDefaultServiceAccountDecrypt { get; set; }
 }
 
 /// <summary>Caller token settings (<c>Kamus:Tokens</c>).</summary>

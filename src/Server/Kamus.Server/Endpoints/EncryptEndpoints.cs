@@ -25,7 +25,8 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             return;
         }
 
-        if (string.IsNullOrEmpty(body.Data))
+        // An empty string is a value (upstream encrypts it); only a missing one is refused.
+        if (body.Data is null)
         {
             await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status400BadRequest, ErrorMessages.MissingData, null);
             return;

@@ -12,7 +12,7 @@ internal static class HttpAnswers
 
     /// <summary>
     /// Reads a JSON body of at most <see cref="LimitsOptions.MaxRequestBodyBytes"/>, or says which status to answer
-    /// (413 too large, 400 malformed). An oversized body is read and discarded up to <see cref="DrainLimit"/> first,
+    /// (413 too large, 400 malformed: not the expected JSON, a duplicate property, or anything but whitespace after it). An oversized body is read and discarded up to <see cref="DrainLimit"/> first,
     /// so the client has finished sending and reliably sees the 413 rather than a reset connection.
     /// </summary>
     public static async ValueTask<(T? Body, int Status, string? Message)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> type, LimitsOptions limits)
@@ -58,7 +58,10 @@ internal static class HttpAnswers
             {
                 var json = new Utf8JsonReader(buffer);
                 var body = JsonSerializer.Deserialize(ref json, type);
-                return body is null ? (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody) : (body, StatusCodes.Status200OK, null);
+
+                // One JSON value and nothing after it but whitespace (Read throws on anything else): a body with trailing
+                // data could mean one thing here and another to a proxy or log reader in front of the server.
+                return body is null || json.Read() ? (null, StatusCodes.Status400BadRequest, ErrorMessages.MalformedBody) : (body, StatusCodes.Status200OK, null);
             }
             catch (JsonException)
             {

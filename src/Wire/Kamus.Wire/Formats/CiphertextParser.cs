@@ -155,7 +155,8 @@ internal static class CiphertextParser
             return false;
         }
 
-        if (!TryFromCanonicalBase64Url(sealedText, out var first) || first.Length <= AesGcmSealer.Overhead)
+        // A sealed empty string is exactly the overhead (upstream's API encrypts empty strings, so ours does too).
+        if (!TryFromCanonicalBase64Url(sealedText, out var first) || first.Length < AesGcmSealer.Overhead)
         {
             reason = "the sealed part is not canonical base64url of a sealed value";
             return false;

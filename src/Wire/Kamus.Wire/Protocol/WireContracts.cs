@@ -120,8 +120,11 @@ internal sealed class BatchDecryptResult
     public override string ToString() => Error is null ? "BatchDecryptResult(ok)" : $"BatchDecryptResult({Error})";
 }
 
-/// <summary>System.Text.Json source generation for the wire contracts (trimming- and AOT-safe).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>
+/// System.Text.Json source generation for the wire contracts (trimming- and AOT-safe). Duplicate properties are refused:
+/// two readers must never disagree on which of two <c>"data"</c> fields a body meant.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(EncryptRequest))]
 [JsonSerializable(typeof(DecryptRequest))]
 [JsonSerializable(typeof(BatchEncryptRequest))]
