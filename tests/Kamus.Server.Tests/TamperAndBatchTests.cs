@@ -81,6 +81,29 @@ public sealed class TamperAndBatchTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task An_upstream_envelope_naming_a_v2_wrapped_key_is_refused_and_never_opened_with_the_v2_data_key()
+    {
+        // The caller knows its own data key (the fast path hands it out), so it can make a CBC payload under it and
+        // name the v2 wrapped key in an env$ value: a cache keyed by wrapped key alone would use the GCM key for CBC.
+        var envelope = (await Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "gcm" }))["x"];
+        var wrappedKey = CiphertextParser.Parse(envelope).WrappedKey!;
+        var (_, keyText) = await Api.DecryptTextAsync(ServerFixture.TokenA1, wrappedKey);
+        Assert.True(DataKey.TryFromBase64(keyText, out var dataKey));
+        string forged;
+        using (dataKey)
+        {
+            var (iv, ciphertext) = AesCbc.Encrypt(dataKey!.Bytes, "cbc-under-the-gcm-key"u8);
+            forged = UpstreamLayout.FormatEnvelope(wrappedKey, iv, ciphertext);
+        }
+
+        var results = await Api.DecryptManyOkAsync(ServerFixture.TokenA1, [envelope, forged]);
+
+        Assert.Equal([("gcm", null), (null, "InvalidCiphertext")], results);
+        Assert.False(CiphertextParser.TryParse(forged, out _, out var reason));
+        Assert.Contains("wrapped key must be base64", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_upstream_envelopes_wrapped_part_decrypts_to_the_base64_data_key()
     {
         var vector = CompatVectors.All.First(v => v.IsEnvelope);

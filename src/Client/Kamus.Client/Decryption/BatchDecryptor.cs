@@ -56,7 +56,7 @@ internal sealed class BatchDecryptor
             }
 
             var wrappedKey = envelope.WrappedKey!;
-            if (_fastPath.TryGetKey(wrappedKey, out var key) && EnvelopeFastPath.DecryptLocally(key, envelope, distinct[i]) is { } outcome)
+            if (_fastPath.TryGetKey(envelope, out var key) && EnvelopeFastPath.DecryptLocally(key, envelope, distinct[i]) is { } outcome)
             {
                 outcomes[i] = outcome;
                 local++;
@@ -90,7 +90,7 @@ internal sealed class BatchDecryptor
             {
                 var answer = answers[remote.Count + k];
                 var group = waitingForKey[wrappedKeys[k]];
-                if (answer.Plaintext is { } keyText && _fastPath.TryAddKey(wrappedKeys[k], keyText, out var key))
+                if (answer.Plaintext is { } keyText && _fastPath.TryAddKey(group[0].Envelope, keyText, out var key))
                 {
                     foreach (var (index, envelope) in group)
                     {

@@ -47,9 +47,10 @@ internal sealed class EnvelopeFastPath : IDisposable
         return false;
     }
 
-    public bool TryGetKey(string wrappedKey, out DataKey key)
+    /// <summary>The cached data key of <paramref name="envelope"/> (by its format and wrapped key).</summary>
+    public bool TryGetKey(ParsedCiphertext envelope, out DataKey key)
     {
-        if (_cache.TryGet(wrappedKey, out key))
+        if (_cache.TryGet(envelope.Format, envelope.WrappedKey!, out key))
         {
             KamusClientDiagnostics.DataKeyCacheHits.Add(1);
             return true;
@@ -58,8 +59,8 @@ internal sealed class EnvelopeFastPath : IDisposable
         return false;
     }
 
-    /// <summary>Reads the decryptor's answer for a wrapped key (base64 of 32 bytes) and caches the key.</summary>
-    public bool TryAddKey(string wrappedKey, string answer, out DataKey key)
+    /// <summary>Reads the decryptor's answer for <paramref name="envelope"/>'s wrapped key (base64 of 32 bytes) and caches the key for its format.</summary>
+    public bool TryAddKey(ParsedCiphertext envelope, string answer, out DataKey key)
     {
         KamusClientDiagnostics.FastPathUnwraps.Add(1);
         if (!DataKey.TryFromBase64(answer, out var fresh))
@@ -68,7 +69,7 @@ internal sealed class EnvelopeFastPath : IDisposable
             return false;
         }
 
-        key = _cache.Add(wrappedKey, fresh!);
+        key = _cache.Add(envelope.Format, envelope.WrappedKey!, fresh!);
         return true;
     }
 

@@ -229,10 +229,10 @@ internal sealed class CiphertextService
     private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, string? context, DataKeyScope scope, CancellationToken cancellationToken)
     {
         var wrappedKey = parsed.WrappedKey!;
-        if (!scope.TryGet(wrappedKey, out var dataKey, out var failure))
+        if (!scope.TryGet(parsed.Format, wrappedKey, out var dataKey, out var failure))
         {
             (dataKey, failure) = await UnwrapEnvelopeKeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
-            scope.Add(wrappedKey, dataKey, failure);
+            scope.Add(parsed.Format, wrappedKey, dataKey, failure);
         }
 
         if (dataKey is null)

@@ -13,6 +13,9 @@ internal static class CiphertextParser
     /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
     public const int MaxLength = 1024 * 1024;
 
+    private static readonly System.Buffers.SearchValues<char> UpstreamWrappedKeyCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:");
+
     private static string? s_lastKeyId;
 
     /// <summary>Parses <paramref name="text"/>, or returns a reason why it is not a Kamus ciphertext.</summary>
@@ -88,8 +91,17 @@ internal static class CiphertextParser
             return false;
         }
 
-        // The wrapped key is opaque here: an AES value under the AESKey provider, a KMS blob under AWS or Azure.
-        var wrappedKey = rest[..dollar].ToString();
+        // The wrapped key is opaque here: an AES value (base64 iv:ct) under the AESKey provider, base64 of a KMS blob
+        // under AWS, Azure or GCP. Anything else (a k2k. text above all) is refused: a data key unwrapped for one format
+        // must never be taken for another's, whatever a cache keyed by the wrapped key's text would do.
+        var wrappedKeyText = rest[..dollar];
+        if (wrappedKeyText.ContainsAnyExcept(UpstreamWrappedKeyCharacters))
+        {
+            reason = "an upstream envelope's wrapped key must be base64 (an AES value or a KMS blob)";
+            return false;
+        }
+
+        var wrappedKey = wrappedKeyText.ToString();
         if (!TryParseUpstreamAes(rest[(dollar + 1)..], out var iv, out var body, out reason))
         {
             reason = "the envelope payload is malformed: " + reason;
