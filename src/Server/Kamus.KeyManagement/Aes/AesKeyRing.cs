@@ -6,7 +6,7 @@ namespace Kamus.KeyManagement.Aes;
 
 /// <summary>
 /// The in-process <see cref="IMasterKeyProvider"/>: 32-byte master keys held in pinned arrays, zeroed on dispose.
-/// Wrapping uses AES-256-GCM under <see cref="KeyDerivation.DeriveV2Key"/> of the master key, key id and identity.
+/// Wrapping uses AES-256-GCM under <c>KeyDerivation.DeriveV2Key</c> of the master key, key id and identity.
 /// </summary>
 internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
 {
@@ -57,7 +57,8 @@ internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
     /// <summary>Wraps synchronously (the key is in process).</summary>
     public byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        var kek = Derive(keyId, identity);
+        Span<byte> kek = stackalloc byte[KeyDerivation.KeySize];
+        Derive(keyId, identity, kek);
         try
         {
             return AesGcmSealer.Seal(kek, plaintext, associatedData);
@@ -71,7 +72,8 @@ internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
     /// <summary>Unwraps synchronously (the key is in process).</summary>
     public byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
     {
-        var kek = Derive(keyId, identity);
+        Span<byte> kek = stackalloc byte[KeyDerivation.KeySize];
+        Derive(keyId, identity, kek);
         try
         {
             return AesGcmSealer.Open(kek, wrapped, associatedData);
@@ -94,8 +96,14 @@ internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
     /// <summary>Names the key ids only.</summary>
     public override string ToString() => $"AesKeyRing(current {CurrentKeyId}, {_keys.Count} keys)";
 
-    private byte[] Derive(string keyId, ServiceAccountIdentity identity) =>
-        _keys.TryGetValue(keyId, out var master)
-            ? KeyDerivation.DeriveV2Key(master, keyId, identity)
-            : throw new KeyNotFoundException("No master key has this id.");
+    // Into the caller's stack buffer, which it zeroes: no heap copy of a derived key.
+    private void Derive(string keyId, ServiceAccountIdentity identity, Span<byte> kek)
+    {
+        if (!_keys.TryGetValue(keyId, out var master))
+        {
+            throw new KeyNotFoundException("No master key has this id.");
+        }
+
+        KeyDerivation.DeriveV2Key(master, keyId, identity, kek);
+    }
 }

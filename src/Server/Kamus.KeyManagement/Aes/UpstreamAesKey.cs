@@ -7,7 +7,7 @@ namespace Kamus.KeyManagement.Aes;
 
 /// <summary>
 /// Upstream Kamus's AESKey provider: AES-256-CBC under the master key itself (<c>UseKeyDeriviation=false</c>, one key
-/// for every service account) or under <see cref="KeyDerivation.DeriveUpstreamKey"/> per service account.
+/// for every service account) or under <c>KeyDerivation.DeriveUpstreamKey</c> per service account.
 /// </summary>
 internal sealed class UpstreamAesKey : IDisposable
 {
@@ -42,30 +42,30 @@ internal sealed class UpstreamAesKey : IDisposable
     /// <summary>Encrypts to the upstream <c>base64(iv):base64(ct)</c> layout.</summary>
     public string Encrypt(ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext)
     {
-        var key = KeyFor(identity);
+        Span<byte> derived = stackalloc byte[KeyDerivation.KeySize];
         try
         {
-            var (iv, ciphertext) = AesCbc.Encrypt(key, plaintext);
+            var (iv, ciphertext) = AesCbc.Encrypt(KeyFor(identity, derived), plaintext);
             return UpstreamLayout.FormatAes(iv, ciphertext);
         }
         finally
         {
-            Release(key);
+            CryptographicOperations.ZeroMemory(derived);
         }
     }
 
-    /// <summary>Decrypts an upstream value's parts.</summary>
+    /// <summary>Decrypts an upstream value's parts into a new array, which the caller zeroes.</summary>
     /// <exception cref="CryptographicException">Wrong key (another service account) or altered value.</exception>
     public byte[] Decrypt(ServiceAccountIdentity identity, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext)
     {
-        var key = KeyFor(identity);
+        Span<byte> derived = stackalloc byte[KeyDerivation.KeySize];
         try
         {
-            return AesCbc.Decrypt(key, iv, ciphertext);
+            return AesCbc.Decrypt(KeyFor(identity, derived), iv, ciphertext);
         }
         finally
         {
-            Release(key);
+            CryptographicOperations.ZeroMemory(derived);
         }
     }
 
@@ -81,18 +81,16 @@ internal sealed class UpstreamAesKey : IDisposable
     /// <summary>Never shows the key.</summary>
     public override string ToString() => IsConfigured ? $"UpstreamAesKey(derivation {(UseKeyDerivation ? "on" : "off")})" : "UpstreamAesKey(none)";
 
-    private byte[] KeyFor(ServiceAccountIdentity identity)
+    // The master key itself, or the identity's key derived into the caller's stack buffer (which the caller zeroes).
+    private ReadOnlySpan<byte> KeyFor(ServiceAccountIdentity identity, Span<byte> derived)
     {
         var master = _master ?? throw new InvalidOperationException("No upstream AES key is configured.");
-        return UseKeyDerivation ? KeyDerivation.DeriveUpstreamKey(master, identity) : master;
-    }
-
-    private void Release(byte[] key)
-    {
-        // Derived keys are per call and zeroed; the master key stays.
-        if (!ReferenceEquals(key, _master))
+        if (!UseKeyDerivation)
         {
-            CryptographicOperations.ZeroMemory(key);
+            return master;
         }
+
+        KeyDerivation.DeriveUpstreamKey(master, identity, derived);
+        return derived;
     }
 }

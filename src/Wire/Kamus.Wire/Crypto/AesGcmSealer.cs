@@ -46,12 +46,6 @@ internal static class AesGcmSealer
             throw new CryptographicException("The sealed value is too short.");
         }
 
-        ArgumentNullException.ThrowIfNull(gcm);
-        if (sealedValue.Length < Overhead)
-        {
-            throw new CryptographicException("The sealed value is too short.");
-        }
-
         var plaintext = new byte[sealedValue.Length - Overhead];
         Open(gcm, sealedValue, associatedData, plaintext);
         return plaintext;

@@ -158,11 +158,7 @@ internal sealed class DataKey : IDisposable
 
     private int CbcDecrypt(ParsedCiphertext envelope, Span<byte> destination)
     {
-        if (_aes is null)
-        {
-            _aes = Aes.Create();
-            _aes.Key = _key;
-        }
+        _aes ??= AesCbc.Create(_key);
 
         return _aes.DecryptCbc(envelope.Body, envelope.Iv, destination, PaddingMode.PKCS7);
     }
