@@ -51,4 +51,27 @@ public sealed class RoundTripTests(ServerFixture fixture) : IClassFixture<Server
         var results = await Api.DecryptManyOkAsync(ServerFixture.TokenA1, names.Select(n => encrypted[n]));
         Assert.Equal(names.Select(n => items[n]), results.Select(r => r.Plaintext));
     }
+
+    [Theory]
+    [InlineData("value", "\n")]
+    [InlineData("envelope", "\r\n")]
+    [InlineData("envelope", " \t")]
+    [InlineData("wrapped-key", "\n")]
+    public async Task V2_values_with_surrounding_whitespace_decrypt_as_upstream_values_do(string kind, string whitespace)
+    {
+        var envelope = (await Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "spaced" }))["x"];
+        var ciphertext = kind switch
+        {
+            "value" => await Api.EncryptOkAsync("spaced", "sa1", "ns-a"),
+            "envelope" => envelope,
+            _ => Kamus.Wire.Formats.CiphertextParser.Parse(envelope).WrappedKey!,
+        };
+
+        var (status, body) = await Api.DecryptTextAsync(ServerFixture.TokenA1, whitespace + ciphertext + whitespace);
+        var batch = await Api.DecryptManyOkAsync(ServerFixture.TokenA1, [ciphertext + whitespace]);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(kind == "wrapped-key" ? 44 : 6, body.Length);
+        Assert.NotNull(batch[0].Plaintext);
+    }
 }

@@ -34,6 +34,20 @@ internal static class CiphertextParser
             return false;
         }
 
+        // Surrounding whitespace (a trailing newline from a --from-file ConfigMap) is not part of any format; upstream's
+        // base64 decoding has always ignored it, so v2 values do too.
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length != text.Length)
+        {
+            if (trimmed.IsEmpty)
+            {
+                reason = "the ciphertext is empty";
+                return false;
+            }
+
+            text = trimmed.ToString();
+        }
+
         if (text.StartsWith(V2Layout.EnvelopePrefix, StringComparison.Ordinal))
         {
             return TryParseV2(text, CiphertextFormat.V2Envelope, V2Layout.EnvelopePrefix.Length, contextBound: false, out parsed, out reason);
