@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kamus.Cli.Commands;
+using Kamus.Cli.Service;
 
 namespace Kamus.Cli;
 
@@ -18,8 +19,10 @@ public static class KamusCli
     {
         ArgumentNullException.ThrowIfNull(args);
         var console = new CliConsole(stdin, stdout, stderr, environment ?? new CliEnvironment());
-        var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces) of errors.", Recursive = true };
-        var runner = new CommandRunner(console, verbose);
+        // -v is upstream kamus-cli's short form of --verbose, -V of --version.
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show details (stack traces) of errors.", Recursive = true };
+        var upstream = new UpstreamCliOptions();
+        var runner = new CommandRunner(console, verbose, upstream);
         var root = new RootCommand("kamus: encrypt secrets and appsettings values for one Kubernetes service account with a Kamus server.")
         {
             EncryptCommand.Create(runner),
@@ -28,6 +31,8 @@ public static class KamusCli
             DecryptCommand.Create(runner),
         };
         root.Options.Add(verbose);
+        upstream.AddTo(root);
+        root.Options.OfType<VersionOption>().Single().Aliases.Add("-V");
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -2,7 +2,7 @@ using Kamus.Wire.Formats;
 
 namespace Kamus.Client;
 
-/// <summary>The result of decrypting one item of <see cref="IKamusClient.DecryptManyAsync"/>: a plaintext or a typed failure.</summary>
+/// <summary>The result of decrypting one item of <see cref="IKamusClient.DecryptManyAsync(IReadOnlyList{string}, CancellationToken)"/>: a plaintext or a typed failure.</summary>
 public sealed class DecryptOutcome
 {
     private readonly string? _plaintext;

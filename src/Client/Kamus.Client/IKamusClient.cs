@@ -15,6 +15,23 @@ public interface IKamusClient
     /// <exception cref="KamusException">The request failed; see <see cref="KamusException.Kind"/>.</exception>
     Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Encrypts many values for one service account in one call, binding the items named in <paramref name="contexts"/>
+    /// to their context (see <see cref="KamusContext"/>): such a value decrypts only where the reader names the same context.
+    /// </summary>
+    /// <param name="serviceAccount">The service account that may decrypt.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <param name="items">Name → plaintext.</param>
+    /// <param name="contexts">Name → context, for the items to bind; <see langword="null"/> binds none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
+    /// <exception cref="KamusException">The request failed, or the server answered an unbound value for an item given a context (<see cref="KamusErrorKind.Protocol"/>).</exception>
+    /// <exception cref="NotSupportedException">This implementation cannot bind contexts (the default implementation, when <paramref name="contexts"/> is not empty).</exception>
+    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
+        contexts is null || contexts.Count == 0
+            ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
+            : throw new NotSupportedException($"{GetType().Name} cannot bind values to contexts.");
+
     /// <summary>Decrypts one value with this pod's service-account token.</summary>
     /// <exception cref="KamusException">Decryption failed; see <see cref="KamusException.Kind"/>.</exception>
     Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default);
@@ -26,4 +43,20 @@ public interface IKamusClient
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="KamusException">Only when nothing could be attempted (for example the token cannot be read, or the deadline passed).</exception>
     Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decrypts many values at once, each where it is used: <paramref name="contexts"/>[i] is the context
+    /// <paramref name="ciphertexts"/>[i] is read in (for configuration, <see cref="KamusContext.ForConfigurationKey"/>
+    /// of its key). A value bound to a context decrypts only with that context; values not bound ignore it.
+    /// </summary>
+    /// <param name="ciphertexts">The values.</param>
+    /// <param name="contexts">One context (or <see langword="null"/>) per value, in the same order; <see langword="null"/> names none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
+    /// <exception cref="ArgumentException"><paramref name="contexts"/> has another count than <paramref name="ciphertexts"/>.</exception>
+    /// <exception cref="NotSupportedException">This implementation cannot read contexts (the default implementation, when a context is given).</exception>
+    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
+        contexts is null || contexts.All(c => c is null)
+            ? DecryptManyAsync(ciphertexts, cancellationToken)
+            : throw new NotSupportedException($"{GetType().Name} cannot read values bound to contexts.");
 }

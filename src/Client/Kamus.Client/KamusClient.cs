@@ -90,7 +90,11 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+        EncryptManyAsync(serviceAccount, @namespace, items, contexts: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -105,7 +109,12 @@ public sealed class KamusClient : IKamusClient, IDisposable
             throw new KamusException(KamusErrorKind.InvalidRequest, "An item to encrypt has no value.");
         }
 
-        return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
+        if (contexts is not null && contexts.Any(c => !items.ContainsKey(c.Key) || !KamusContext.IsValid(c.Value)))
+        {
+            throw new KamusException(KamusErrorKind.InvalidRequest, $"A context names no item to encrypt, or is not 1 to {KamusContext.MaxLength} characters without control characters.");
+        }
+
+        return await _api.EncryptManyAsync(serviceAccount, @namespace, items, contexts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -117,9 +126,18 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+        DecryptManyAsync(ciphertexts, contexts: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ciphertexts);
+        if (contexts is not null && contexts.Count != ciphertexts.Count)
+        {
+            throw new ArgumentException("There must be one context (or null) per ciphertext.", nameof(contexts));
+        }
+
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ciphertexts.Count == 0)
         {
@@ -128,7 +146,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
 
         using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
-        return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
+        return await _decryptor.DecryptAsync(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Zeroes the cached data keys and releases the connection pool (when this client created it).</summary>

@@ -41,7 +41,8 @@ public sealed class KamusClientOptions
     /// <summary>
     /// Pins the server certificate: the SHA-256 fingerprint of its DER bytes, hex (colons and spaces allowed).
     /// A certificate with another fingerprint is refused (<see cref="KamusErrorKind.CertificatePinMismatch"/>),
-    /// and a matching one is accepted even when no trusted CA issued it. Default: no pin.
+    /// and a matching one is accepted even when no trusted CA issued it. A 40-digit SHA-1 fingerprint (the form upstream
+    /// kamus-cli took) is accepted for compatibility; prefer SHA-256. Default: no pin.
     /// </summary>
     public string? CertificateFingerprint { get; set; }
 
@@ -142,7 +143,7 @@ public sealed class KamusClientOptions
 
         if (CertificateFingerprint is not null && !Transport.CertificatePin.TryParse(CertificateFingerprint, out _))
         {
-            errors.Add("CertificateFingerprint is not a SHA-256 fingerprint (64 hex digits)");
+            errors.Add("CertificateFingerprint is not a SHA-256 fingerprint (64 hex digits; 40 for a legacy SHA-1 one)");
         }
 
         if (CaBundlePath is not null && !File.Exists(CaBundlePath))

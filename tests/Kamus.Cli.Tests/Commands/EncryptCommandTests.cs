@@ -1,3 +1,5 @@
+using Kamus.Wire.Formats;
+using Kamus.Cli.Service;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
 
@@ -125,7 +127,6 @@ public sealed class EncryptCommandTests
     [InlineData(new[] { "-n", "Prod", "-a", "orders" }, "--namespace 'Prod'")]
     [InlineData(new[] { "-n", "prod", "-a", "orders", "-s", "x", "-f", "y" }, "not both")]
     [InlineData(new[] { "-n", "prod", "-a", "orders", "--cert-fingerprint", "ab:cd" }, "SHA-256")]
-    [InlineData(new[] { "-n", "prod", "-a", "orders", "--cert-fingerprint", "A94A8FE5CCB19BA61C4C0873D391E987982FBBD3" }, "SHA-1")]
     [InlineData(new[] { "-n", "prod" }, "'--service-account' is required")]
     [InlineData(new[] { "-n", "prod", "-a", "orders", "--bogus" }, "--bogus")]
     public async Task Usage_errors_exit_1_with_one_clear_line(string[] args, string message)
@@ -204,5 +205,92 @@ public sealed class EncryptCommandTests
 
         Assert.DoesNotContain(" at ", quiet.Stderr, StringComparison.Ordinal);
         Assert.Contains(" at ", verbose.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plaintext")]
+    [InlineData("garbage")]
+    [InlineData("")]
+    [InlineData("wrapped-key")]
+    public async Task An_answer_that_is_not_a_ciphertext_of_the_secret_is_never_written(string answer)
+    {
+        using var dir = new TempDirectory();
+        var output = dir.File("secret.enc");
+        var client = new FakeKamusClient
+        {
+            Answer = data => answer switch
+            {
+                "plaintext" => data,
+                "garbage" => "<html>proxy error</html>",
+                "wrapped-key" => V2Layout.FormatWrappedKey("k1", new byte[60]),
+                _ => string.Empty,
+            },
+        };
+
+        var toStdout = await KamusTool.RunAsync(Target, stdin: "s3cr3t", client: client);
+        var toFile = await KamusTool.RunAsync([.. Target, "-o", output], stdin: "s3cr3t", client: client);
+
+        Assert.Equal(ExitCodes.Unreachable, toStdout.ExitCode);
+        Assert.Empty(toStdout.Stdout);
+        Assert.Contains("cannot be used", toStdout.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", toStdout.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Unreachable, toFile.ExitCode);
+        Assert.Empty(dir.Names());
+    }
+
+    [Fact]
+    public async Task Upstream_kamus_cli_flags_are_accepted_with_one_note()
+    {
+        var result = await KamusTool.RunAsync([.. Target, "--log-flag", "no-date", "--log-output", "/tmp/kamus.log", "--log-encoding", "utf8", "--log-level", "debug", "--no-color", "-v"], stdin: "x", client: new FakeKamusClient());
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(FakeKamusClient.Ciphertext(1), result.Stdout.Trim());
+        var note = Assert.Single(result.Stderr.Split('\n'), l => l.Contains("kamus-cli compatibility", StringComparison.Ordinal));
+        Assert.Contains("--log-output", note, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/kamus.log"));
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("-V")]
+    public async Task Version_flags_print_the_version(string flag)
+    {
+        var result = await KamusTool.RunAsync([flag]);
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("A9:4A:8F:E5:CC:B1:9B:A6:1C:4C:08:73:D3:91:E9:87:98:2F:BB:D3")]
+    [InlineData("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3")]
+    public async Task An_upstream_sha1_fingerprint_is_accepted_with_a_warning(string fingerprint)
+    {
+        KamusConnection? seen = null;
+        var client = new FakeKamusClient();
+        var environment = new CliEnvironment { GetVariable = _ => null, ClientFactory = c => { seen = c; return client; } };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await KamusCli.RunAsync(["encrypt", "-a", "orders", "-n", "prod", "-u", "https://kamus.example", "--cert-fingerprint", fingerprint], new StringReader("x"), stdout, stderr, environment);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Equal("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", seen!.CertificateFingerprint);
+        Assert.Contains("SHA-1", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fingerprint_with_an_http_url_is_ignored_with_a_warning_as_upstream_does()
+    {
+        KamusConnection? seen = null;
+        var environment = new CliEnvironment { GetVariable = _ => null, ClientFactory = c => { seen = c; return new FakeKamusClient(); } };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await KamusCli.RunAsync(["encrypt", "-a", "orders", "-n", "prod", "-u", "http://127.0.0.1:1", "--cert-fingerprint", new string('a', 64)], new StringReader("x"), stdout, stderr, environment);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Null(seen!.CertificateFingerprint);
+        Assert.Contains("--cert-fingerprint is ignored", stderr.ToString(), StringComparison.Ordinal);
     }
 }

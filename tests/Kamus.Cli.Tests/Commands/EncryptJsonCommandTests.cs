@@ -33,9 +33,9 @@ public sealed class EncryptJsonCommandTests
         Assert.Equal(["ConnectionStrings:Orders", "ConnectionStrings:Audit", "Smtp:Password"], batch.Keys);
         Assert.Equal("mail-pw", batch["Smtp:Password"]);
         var expected = Settings
-            .Replace("\"Server=db;Password=hunter2\"", $"\"kamus:{FakeKamusClient.Ciphertext(1)}\"", StringComparison.Ordinal)
-            .Replace("\"Server=audit;Password=x\"", $"\"kamus:{FakeKamusClient.Ciphertext(2)}\"", StringComparison.Ordinal)
-            .Replace("\"mail-pw\"", $"\"kamus:{FakeKamusClient.Ciphertext(3)}\"", StringComparison.Ordinal);
+            .Replace("\"Server=db;Password=hunter2\"", $"\"kamus:{FakeKamusClient.Ciphertext(1, bound: true)}\"", StringComparison.Ordinal)
+            .Replace("\"Server=audit;Password=x\"", $"\"kamus:{FakeKamusClient.Ciphertext(2, bound: true)}\"", StringComparison.Ordinal)
+            .Replace("\"mail-pw\"", $"\"kamus:{FakeKamusClient.Ciphertext(3, bound: true)}\"", StringComparison.Ordinal);
         Assert.Equal(expected, await File.ReadAllTextAsync(path));
         Assert.Equal(["appsettings.json"], dir.Names());
         Assert.Empty(result.Stdout);
@@ -154,4 +154,57 @@ public sealed class EncryptJsonCommandTests
 
     private static Task<CliResult> Run(FakeKamusClient client, string path, params string[] keys) =>
         KamusTool.RunAsync(["encrypt-json", path, "-a", "orders-api", "-n", "prod", "-u", "http://127.0.0.1:1", .. keys], client: client);
+
+    [Fact]
+    public async Task Each_value_is_bound_to_its_configuration_key_by_default_and_no_bind_turns_it_off()
+    {
+        using var dir = new TempDirectory();
+        var bound = new FakeKamusClient();
+        var unbound = new FakeKamusClient();
+
+        Assert.Equal(ExitCodes.Ok, (await Run(bound, dir.Write("a.json", Settings), "-k", "ConnectionStrings:*", "-k", "Smtp:Password")).ExitCode);
+        Assert.Equal(ExitCodes.Ok, (await Run(unbound, dir.Write("b.json", Settings), "-k", "Smtp:Password", "--no-bind")).ExitCode);
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Orders"] = "config:connectionstrings:orders",
+                ["ConnectionStrings:Audit"] = "config:connectionstrings:audit",
+                ["Smtp:Password"] = "config:smtp:password",
+            },
+            Assert.Single(bound.BatchContexts));
+        Assert.Null(Assert.Single(unbound.BatchContexts));
+    }
+
+    [Fact]
+    public async Task An_unbound_answer_to_a_bound_request_leaves_the_file_unchanged_and_suggests_no_bind()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", Settings);
+
+        var result = await Run(new FakeKamusClient { IgnoresContexts = true }, path, "-k", "Smtp:Password");
+
+        Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
+        Assert.Contains("not bound", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--no-bind", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(Settings, await File.ReadAllTextAsync(path));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_answer_that_is_the_plaintext_or_not_a_ciphertext_is_never_written(bool echo)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", Settings);
+        var client = new FakeKamusClient { Answer = plaintext => echo ? plaintext : "Server=db" };
+
+        var result = await Run(client, path, "-k", "ConnectionStrings:*", "--no-bind");
+
+        Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
+        Assert.Contains("ConnectionStrings:", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(Settings, await File.ReadAllTextAsync(path));
+        Assert.Equal(["appsettings.json"], dir.Names());
+    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Kamus.Cli.Json;
 using Kamus.Cli.Tests.Support;
 using Kamus.Wire.Formats;
+using Kamus.Client;
 using Kamus.Client.Tokens;
 using Microsoft.Extensions.Configuration;
 
@@ -48,20 +49,56 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         var parsed = ciphertexts.Select(CiphertextParser.Parse).ToList();
         Assert.All(parsed, p => Assert.Equal(CiphertextFormat.V2Envelope, p.Format));
         Assert.Single(parsed.Select(p => p.WrappedKey).Distinct());
+        Assert.All(parsed, p => Assert.True(p.IsContextBound));
         server.Host.ResetCounts();
         using var client = server.CreateDecryptingClient();
-        var outcomes = await client.DecryptManyAsync(ciphertexts);
+        var outcomes = await client.DecryptManyAsync(ciphertexts, [.. encrypted.Select(n => KamusContext.ForConfigurationKey(n.Path))]);
         Assert.Equal(encrypted.Select(n => Plaintexts[n.Path]), outcomes.Select(o => o.Plaintext));
         Assert.Equal(1, server.Host.RequestCount("/api/v2/decrypt"));
         Assert.Equal(0, server.Host.RequestCount("/api/v1/decrypt"));
     }
 
     [Fact]
+    public async Task A_value_moved_to_another_key_no_longer_decrypts_and_the_unmoved_ones_still_do()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", Settings);
+        Assert.Equal(ExitCodes.Ok, (await Run(path, "-k", "ConnectionStrings:*", "-k", "Smtp:Password")).ExitCode);
+        var values = JsonDocumentScanner.Scan(await File.ReadAllBytesAsync(path)).Where(n => n.IsString && n.StringValue!.StartsWith("kamus:", StringComparison.Ordinal)).ToDictionary(n => n.Path, n => n.StringValue!["kamus:".Length..]);
+
+        // The audit password swapped into the SMTP password's key (key swapping), and a copy of the orders one too.
+        using var client = server.CreateDecryptingClient();
+        var outcomes = await client.DecryptManyAsync(
+            [values["ConnectionStrings:Audit"], values["ConnectionStrings:Orders"], values["ConnectionStrings:Orders"], values["Smtp:Password"]],
+            [KamusContext.ForConfigurationKey("Smtp:Password"), KamusContext.ForConfigurationKey("connectionstrings:orders"), KamusContext.ForConfigurationKey("ConnectionStrings:Audit"), null]);
+
+        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[0].ErrorKind);
+        Assert.Equal(Plaintexts["ConnectionStrings:Orders"], outcomes[1].Plaintext);
+        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[2].ErrorKind);
+        Assert.False(outcomes[3].Succeeded);
+    }
+
+    [Fact]
+    public async Task No_bind_writes_unbound_values_that_decrypt_anywhere()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", Settings);
+
+        Assert.Equal(ExitCodes.Ok, (await Run(path, "-k", "Smtp:Password", "--no-bind")).ExitCode);
+
+        var value = JsonDocumentScanner.Scan(await File.ReadAllBytesAsync(path)).Single(n => n.Path == "Smtp:Password").StringValue!["kamus:".Length..];
+        Assert.StartsWith("k2e.", value, StringComparison.Ordinal);
+        using var client = server.CreateDecryptingClient();
+        Assert.Equal("mail-secret", await client.DecryptAsync(value));
+    }
+
+    // --no-bind until AddKamus names each value's configuration key when decrypting (IKamusClient.DecryptManyAsync's contexts).
+    [Fact]
     public async Task AddKamus_reads_the_encrypted_file_with_one_unwrap_call()
     {
         using var dir = new TempDirectory();
         var path = dir.Write("appsettings.json", Settings);
-        var result = await Run(path, "-k", "ConnectionStrings:*", "-k", "Smtp:Password", "-k", "Services:*:ApiKey");
+        var result = await Run(path, "-k", "ConnectionStrings:*", "-k", "Smtp:Password", "-k", "Services:*:ApiKey", "--no-bind");
         server.Host.ResetCounts();
 
         var configuration = new ConfigurationBuilder()

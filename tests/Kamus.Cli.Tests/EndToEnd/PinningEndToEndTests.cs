@@ -47,6 +47,23 @@ public sealed class PinningEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upstreams_sha1_pin_form_trusts_the_right_server_with_a_warning_and_refuses_another()
+    {
+#pragma warning disable CA5350 // kamus-cli's fingerprints are SHA-1: this is the compatibility being tested.
+        var pin = string.Join(':', SHA1.HashData(_certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        var wrongPin = Convert.ToHexString(SHA1.HashData("another certificate"u8));
+#pragma warning restore CA5350
+
+        var right = await KamusTool.RunAsync(["encrypt", "-a", "orders-api", "-n", "prod", "-u", _host.Url.ToString(), "--cert-fingerprint", pin], stdin: "pinned");
+        var wrong = await KamusTool.RunAsync(["encrypt", "-a", "orders-api", "-n", "prod", "-u", _host.Url.ToString(), "--cert-fingerprint", wrongPin], stdin: "pinned");
+
+        Assert.True(right.ExitCode == ExitCodes.Ok, right.ToString());
+        Assert.Contains("SHA-1", right.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Unreachable, wrong.ExitCode);
+        Assert.Contains("CertificatePinMismatch", wrong.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pin_mismatch_is_exit_code_4_in_one_line_and_the_file_is_unchanged()
     {
         using var dir = new TempDirectory();

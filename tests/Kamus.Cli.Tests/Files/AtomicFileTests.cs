@@ -45,14 +45,10 @@ public sealed class AtomicFileTests
         Assert.Equal("old", File.ReadAllText(path));
     }
 
-    [Fact]
+    [UnixFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Replacing_keeps_the_unix_permissions()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         using var dir = new TempDirectory();
         var path = dir.Write("appsettings.json", "{}");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -75,5 +71,49 @@ public sealed class AtomicFileTests
         Assert.Equal(ExitCodes.Input, error.ExitCode);
         Assert.Equal("{\"A\":\"1\"}", File.ReadAllText(path));
         Assert.Equal(["appsettings.json"], dir.Names());
+    }
+
+    [UnixFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_temporary_file_has_the_targets_mode_before_a_byte_is_written()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", "{}");
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(path, OwnerOnly);
+        UnixFileMode? whileWriting = null;
+
+        AtomicFile.Write(path, stream =>
+        {
+            whileWriting = File.GetUnixFileMode(stream.SafeFileHandle);
+            stream.Write("{ }"u8);
+        }, overwrite: true);
+
+        Assert.Equal(OwnerOnly, whileWriting);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
+    }
+
+    [UnixFact(needsRoot: true)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_temporary_file_has_the_targets_owner_and_group_before_a_byte_is_written_and_the_file_keeps_them()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", "{}");
+        using (var chown = System.Diagnostics.Process.Start("chown", ["4242:4243", path]))
+        {
+            chown.WaitForExit();
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        (uint, uint)? whileWriting = null;
+        AtomicFile.Write(path, stream =>
+        {
+            whileWriting = UnixFileOwner.Of(stream.Name);
+            stream.Write("{ }"u8);
+        }, overwrite: true);
+
+        Assert.Equal((4242u, 4243u), whileWriting);
+        Assert.Equal((4242u, 4243u), UnixFileOwner.Of(path));
+        Assert.Equal("{ }", File.ReadAllText(path));
     }
 }

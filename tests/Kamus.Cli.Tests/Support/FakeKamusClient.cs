@@ -13,21 +13,36 @@ public sealed class FakeKamusClient : IKamusClient
 
     public List<IReadOnlyDictionary<string, string>> Batches { get; } = [];
 
+    /// <summary>The contexts of each batch (null when none was asked for).</summary>
+    public List<IReadOnlyDictionary<string, string>?> BatchContexts { get; } = [];
+
     public KamusException? Failure { get; set; }
+
+    /// <summary>Replaces the answer to a plaintext (a broken or hostile server).</summary>
+    public Func<string, string>? Answer { get; set; }
+
+    /// <summary>Answers unbound values even when contexts are asked for (a server that predates them).</summary>
+    public bool IgnoresContexts { get; set; }
 
     public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
         Encrypted.Add((data, serviceAccount, @namespace));
-        return Task.FromResult(Ciphertext(Encrypted.Count));
+        return Task.FromResult(Answer?.Invoke(data) ?? Ciphertext(Encrypted.Count));
     }
 
-    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+        EncryptManyAsync(serviceAccount, @namespace, items, null, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
         Batches.Add(items);
+        BatchContexts.Add(contexts);
         var n = 0;
-        IReadOnlyDictionary<string, string> result = items.ToDictionary(i => i.Key, _ => Ciphertext(++n));
+        IReadOnlyDictionary<string, string> result = items.ToDictionary(
+            i => i.Key,
+            i => Answer?.Invoke(i.Value) ?? Ciphertext(++n, bound: !IgnoresContexts && contexts?.ContainsKey(i.Key) == true));
         return Task.FromResult(result);
     }
 
@@ -35,12 +50,12 @@ public sealed class FakeKamusClient : IKamusClient
 
     public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    /// <summary>A syntactically valid v2 value (the parser checks shape, not keys).</summary>
-    public static string Ciphertext(int n)
+    /// <summary>A syntactically valid v2 value (the parser checks shape, not keys), bound to a context or not.</summary>
+    public static string Ciphertext(int n, bool bound = false)
     {
         var sealedBytes = new byte[40];
         sealedBytes[0] = (byte)n;
-        return V2Layout.FormatValue("test", sealedBytes);
+        return V2Layout.FormatValue("test", sealedBytes, bound);
     }
 
     private void ThrowIfFailing()

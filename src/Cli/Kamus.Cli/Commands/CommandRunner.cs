@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kamus.Cli.Json;
+using Kamus.Cli.Service;
 using Kamus.Client;
 
 namespace Kamus.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Kamus.Cli.Commands;
 /// Runs a command's action and turns every failure into one line on standard error and a documented exit code.
 /// The stack trace is shown only with <c>--verbose</c>.
 /// </summary>
-internal sealed class CommandRunner(CliConsole console, Option<bool> verbose)
+internal sealed class CommandRunner(CliConsole console, Option<bool> verbose, UpstreamCliOptions upstream)
 {
     public CliConsole Console { get; } = console;
 
@@ -19,6 +20,7 @@ internal sealed class CommandRunner(CliConsole console, Option<bool> verbose)
     {
         try
         {
+            upstream.NoteIfUsed(parseResult, Console);
             return await action(parseResult, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException && cancellationToken.IsCancellationRequested)

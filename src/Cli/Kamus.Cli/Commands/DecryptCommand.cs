@@ -7,8 +7,9 @@ using Kamus.Wire.Formats;
 namespace Kamus.Cli.Commands;
 
 /// <summary>
-/// <c>kamus decrypt</c>: for debugging inside a pod, with its service-account token file. Prints only the length and
-/// a fingerprint of the plaintext unless <c>--show-plaintext</c> is given.
+/// <c>kamus decrypt</c>: for debugging inside a pod, with its service-account token file. Prints only the length of
+/// the plaintext unless <c>--show-plaintext</c> is given: never a hash of it, which would let anyone who sees the
+/// output test guesses of a short secret offline.
 /// </summary>
 internal static class DecryptCommand
 {
@@ -20,10 +21,11 @@ internal static class DecryptCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var showPlaintext = new Option<bool>("--show-plaintext") { Description = "Print the plaintext itself (it may end up in terminal scrollback and logs)." };
+        var key = new Option<string>("--key", "-k") { Description = "The configuration key the value is bound to (values written by encrypt-json decrypt only under their key)." };
         var connection = new ConnectionOptions(forDecrypt: true);
-        var command = new Command("decrypt", "Decrypt a value as this pod's service account (for debugging). Prints its length and fingerprint, not the plaintext.")
+        var command = new Command("decrypt", "Decrypt a value as this pod's service account (for debugging). Prints its length, not the plaintext.")
         {
-            ciphertextArgument, showPlaintext,
+            ciphertextArgument, showPlaintext, key,
         };
         connection.AddTo(command);
 
@@ -48,15 +50,16 @@ internal static class DecryptCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
-            var plaintext = await KamusClientFactory.UseAsync(console, kamus, client => client.DecryptAsync(ciphertext, cancellationToken));
+            var context = parseResult.GetValue(key) is { Length: > 0 } configurationKey ? ValueContext.ForConfigurationKey(configurationKey) : null;
+            var outcomes = await KamusClientFactory.UseAsync(console, kamus, client => client.DecryptManyAsync([ciphertext], [context], cancellationToken));
+            var plaintext = outcomes[0].Plaintext;
             if (parseResult.GetValue(showPlaintext))
             {
                 console.Output.WriteLine(plaintext);
             }
             else
             {
-                // The same 8-hex SHA-256 prefix as ciphertext fingerprints: compare with printf '%s' "$expected" | sha256sum | cut -c1-8.
-                console.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"length {plaintext.Length}, sha256 {CiphertextFingerprint.Of(plaintext)}"));
+                console.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"length {plaintext.Length}"));
                 console.Info("Decrypted; give --show-plaintext to print the value itself.");
             }
 

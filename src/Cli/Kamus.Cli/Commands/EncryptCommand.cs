@@ -3,6 +3,7 @@ using System.Text;
 using Kamus.Cli.Files;
 using Kamus.Cli.Secrets;
 using Kamus.Cli.Service;
+using Kamus.Wire.Protocol;
 
 namespace Kamus.Cli.Commands;
 
@@ -50,6 +51,10 @@ internal static class EncryptCommand
             var plaintext = await SecretReader.ReadAsync(source, console, cancellationToken);
 
             var ciphertext = await KamusClientFactory.UseAsync(console, kamus, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
+            if (EncryptAnswer.Problem(plaintext, ciphertext) is { } problem)
+            {
+                throw new CliException(ExitCodes.Unreachable, $"the server's answer cannot be used: {problem}. Nothing was written.");
+            }
 
             if (target is null)
             {
@@ -58,7 +63,8 @@ internal static class EncryptCommand
             else
             {
                 // No trailing newline: the file is the ciphertext, ready for kubectl create secret --from-file.
-                AtomicFile.Write(target, Encoding.UTF8.GetBytes(ciphertext), mayOverwrite);
+                var bytes = Encoding.UTF8.GetBytes(ciphertext);
+                AtomicFile.Write(target, stream => stream.Write(bytes), mayOverwrite, console.Warning);
                 console.Info($"Encrypted for {identity}; written to {target}.");
             }
 

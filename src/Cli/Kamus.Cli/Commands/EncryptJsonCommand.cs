@@ -3,6 +3,9 @@ using Kamus.Cli.Files;
 using Kamus.Cli.Json;
 using Kamus.Cli.Service;
 using Kamus.Cli.Terminal;
+using Kamus.Client;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Protocol;
 
 namespace Kamus.Cli.Commands;
 
@@ -24,12 +27,16 @@ internal static class EncryptJsonCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the keys that would be encrypted and change nothing." };
+        var noBind = new Option<bool>("--no-bind")
+        {
+            Description = "Do not bind each value to its configuration key. By default a value decrypts only under the key it was encrypted for, so a value moved to another key fails; readers other than AddKamus, and servers that predate binding, need unbound values.",
+        };
         var connection = new ConnectionOptions(forDecrypt: false);
         var azure = new AzureAdOptions();
 
         var command = new Command("encrypt-json", "Encrypt values of a JSON configuration file in place (as kamus:<ciphertext>), keeping comments and formatting.")
         {
-            file, serviceAccount, @namespace, keys, dryRun,
+            file, serviceAccount, @namespace, keys, dryRun, noBind,
         };
         connection.AddTo(command);
         azure.AddTo(command);
@@ -66,20 +73,46 @@ internal static class EncryptJsonCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
+            var bind = !parseResult.GetValue(noBind);
+            var plaintexts = plan.Plaintexts();
+            var contexts = bind ? plan.Pending.ToDictionary(p => p.Key, p => ValueContext.ForConfigurationKey(p.Value.Path), StringComparer.Ordinal) : null;
             IReadOnlyDictionary<string, string> ciphertexts;
             await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
             {
-                ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
-                    client.EncryptManyAsync(identity.Name, identity.Namespace, plan.Plaintexts(), cancellationToken));
+                try
+                {
+                    ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                        client.EncryptManyAsync(identity.Name, identity.Namespace, plaintexts, contexts, cancellationToken));
+                }
+                catch (KamusException e) when (bind && e.Kind == KamusErrorKind.Protocol)
+                {
+                    throw new CliException(ExitCodes.Unreachable, $"{e.Message.TrimEnd('.')}. {path} not changed; with a server that predates binding values to their keys, give --no-bind.", e);
+                }
             }
 
-            AtomicFile.Write(path, plan.Apply(ciphertexts), overwrite: true);
+            CheckAnswers(plan, plaintexts, ciphertexts, contexts, path);
+            var updated = plan.Apply(ciphertexts);
+            AtomicFile.Write(path, stream => stream.Write(updated), overwrite: true, console.Warning);
             console.Info($"Encrypted {Count(plan.Pending.Count, "value")} in {path} for {identity}" +
                 (plan.AlreadyEncrypted > 0 ? $" ({plan.AlreadyEncrypted} already encrypted)." : "."));
             return ExitCodes.Ok;
         });
 
         return command;
+    }
+
+    // Before anything is written: every answer must be a ciphertext, not the plaintext, and bound when asked to be.
+    private static void CheckAnswers(JsonEncryptionPlan plan, IReadOnlyDictionary<string, string> plaintexts, IReadOnlyDictionary<string, string> ciphertexts, Dictionary<string, string>? contexts, string path)
+    {
+        foreach (var (name, node) in plan.Pending)
+        {
+            var context = contexts?[name];
+            if (ciphertexts.TryGetValue(name, out var ciphertext) && EncryptAnswer.Problem(plaintexts[name], ciphertext, context) is { } problem)
+            {
+                var hint = context is not null && CiphertextParser.TryParse(ciphertext, out _, out _) ? " (give --no-bind for a server that predates binding values to their keys)" : string.Empty;
+                throw new CliException(ExitCodes.Unreachable, $"the server's answer for {node.Path} cannot be used: {problem}{hint}. {path} not changed.");
+            }
+        }
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -3,6 +3,8 @@ namespace Kamus.Cli.Files;
 /// <summary>
 /// Writes a file all at once: the bytes go to a temporary file in the same directory, which is flushed to disk and
 /// then renamed over the target (through symbolic links). A failure at any point leaves the target as it was and removes the temporary file.
+/// The temporary file has the target's mode, owner and group before a byte is written to it, so it is never more
+/// readable than the file it replaces, and the replaced file keeps them.
 /// </summary>
 internal static class AtomicFile
 {
@@ -11,6 +13,13 @@ internal static class AtomicFile
     /// <param name="overwrite">Whether an existing file may be replaced (its Unix permissions are kept).</param>
     /// <exception cref="CliException">The file exists and <paramref name="overwrite"/> is false, or the write failed.</exception>
     public static void Write(string path, ReadOnlySpan<byte> contents, bool overwrite)
+    {
+        var bytes = contents.ToArray();
+        Write(path, stream => stream.Write(bytes), overwrite);
+    }
+
+    /// <summary>Writes the file with <paramref name="writeContents"/> (tests look at the temporary file while it is written).</summary>
+    internal static void Write(string path, Action<FileStream> writeContents, bool overwrite, Action<string>? warn = null)
     {
         var fullPath = Path.GetFullPath(path);
 
@@ -31,15 +40,24 @@ internal static class AtomicFile
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            var mode = exists && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(fullPath) : (UnixFileMode?)null;
+            if (mode is { } createMode && !OperatingSystem.IsWindows())
             {
-                stream.Write(contents);
-                stream.Flush(flushToDisk: true);
+                // Created no more readable than the target (the umask can only take bits away), then set exactly.
+                options.UnixCreateMode = createMode;
             }
 
-            if (exists && !OperatingSystem.IsWindows())
+            using (var stream = new FileStream(temporary, options))
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(fullPath));
+                if (mode is { } finalMode && !OperatingSystem.IsWindows())
+                {
+                    TakeOwner(fullPath, stream, path, warn);
+                    File.SetUnixFileMode(stream.SafeFileHandle, finalMode);
+                }
+
+                writeContents(stream);
+                stream.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, fullPath, overwrite);
@@ -53,6 +71,19 @@ internal static class AtomicFile
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    // chown clears set-id bits, so it comes before the mode is set.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void TakeOwner(string target, FileStream temporary, string path, Action<string>? warn)
+    {
+        if (UnixFileOwner.Of(target) is { } owner && !UnixFileOwner.TrySet(temporary.SafeFileHandle, owner))
+        {
+            if (UnixFileOwner.Of(temporary.Name) != owner)
+            {
+                warn?.Invoke($"{path} will be owned by the user running kamus: only root can keep another user's ownership.");
+            }
         }
     }
 

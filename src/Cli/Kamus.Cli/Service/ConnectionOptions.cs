@@ -18,7 +18,7 @@ internal sealed class ConnectionOptions
         _forDecrypt = forDecrypt;
         Url = new("--kamus-url", "-u") { Description = $"The Kamus server URL (else ${UrlVariable})." };
         AllowInsecureUrl = new("--allow-insecure-url") { Description = "Allow plain http:// to a host other than loopback." };
-        CertFingerprint = new("--cert-fingerprint") { Description = "Pin the server certificate: its SHA-256 fingerprint in hex (colons allowed)." };
+        CertFingerprint = new("--cert-fingerprint") { Description = "Pin the server certificate: its SHA-256 fingerprint in hex (colons allowed; upstream's SHA-1 form is accepted with a warning)." };
         Token = new("--token") { Description = $"A bearer token for an encryptor behind authentication (prefer ${TokenVariable})." };
         TokenFile = new("--token-file") { Description = $"The service-account token file (else ${TokenFileVariable}, else {DefaultTokenFile})." };
     }
@@ -63,9 +63,16 @@ internal sealed class ConnectionOptions
         }
 
         var fingerprint = NormalizeFingerprint(parseResult.GetValue(CertFingerprint));
+        if (fingerprint is { Length: 40 })
+        {
+            console.Warning("--cert-fingerprint is a SHA-1 fingerprint (kamus-cli's form); it is accepted, but prefer the SHA-256 one ('openssl x509 -noout -fingerprint -sha256').");
+        }
+
         if (fingerprint is not null && url.Scheme != Uri.UriSchemeHttps)
         {
-            throw CliException.Usage("--cert-fingerprint needs an https:// URL.");
+            // As upstream kamus-cli: a pin means nothing without TLS, so it is ignored rather than refused.
+            console.Warning($"--cert-fingerprint is ignored: {url.Scheme}:// has no certificate to pin.");
+            fingerprint = null;
         }
 
         string? token = null;
@@ -97,15 +104,9 @@ internal sealed class ConnectionOptions
         }
 
         var hex = text.Replace(":", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal).Trim().ToLowerInvariant();
-        var isHex = hex.All(char.IsAsciiHexDigit);
-        if (isHex && hex.Length == 40)
+        if (!hex.All(char.IsAsciiHexDigit) || hex.Length is not (64 or 40))
         {
-            throw CliException.Usage("--cert-fingerprint looks like a SHA-1 fingerprint; give the certificate's SHA-256 fingerprint (64 hex digits), e.g. from 'openssl x509 -noout -fingerprint -sha256'.");
-        }
-
-        if (!isHex || hex.Length != 64)
-        {
-            throw CliException.Usage("--cert-fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed.");
+            throw CliException.Usage("--cert-fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed (or upstream's 40-digit SHA-1 form).");
         }
 
         return hex;

@@ -61,8 +61,14 @@ internal static class KamusClientFactory
         public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
             inner.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken);
 
+        public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
+            inner.EncryptManyAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
+
         public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
             inner.DecryptAsync(ciphertext, cancellationToken);
+
+        public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
+            inner.DecryptManyAsync(ciphertexts, contexts, cancellationToken);
 
         public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
             inner.DecryptManyAsync(ciphertexts, cancellationToken);

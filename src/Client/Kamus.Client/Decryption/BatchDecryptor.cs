@@ -24,20 +24,27 @@ internal sealed class BatchDecryptor
         _logger = logger;
     }
 
-    public async Task<IReadOnlyList<DecryptOutcome>> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    /// <param name="ciphertexts">The values.</param>
+    /// <param name="contexts">The context each value is read in (or <see langword="null"/>); <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public async Task<IReadOnlyList<DecryptOutcome>> DecryptAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
     {
-        // De-duplicate, keeping the first position of each value.
-        var positions = new Dictionary<string, int>(ciphertexts.Count, StringComparer.Ordinal);
+        // De-duplicate, keeping the first position of each value. A value read in two contexts is two items: a copy
+        // moved to another key must fail there even when the original succeeds.
+        var positions = new Dictionary<(string, string?), int>(ciphertexts.Count);
         var distinct = new List<string>(ciphertexts.Count);
+        var distinctContexts = contexts is null ? null : new List<string?>(ciphertexts.Count);
         var indexOf = new int[ciphertexts.Count];
         for (var i = 0; i < ciphertexts.Count; i++)
         {
             var ciphertext = ciphertexts[i] ?? throw new ArgumentException("A ciphertext is null.", nameof(ciphertexts));
-            if (!positions.TryGetValue(ciphertext, out var position))
+            var context = contexts?[i];
+            if (!positions.TryGetValue((ciphertext, context), out var position))
             {
                 position = distinct.Count;
-                positions.Add(ciphertext, position);
+                positions.Add((ciphertext, context), position);
                 distinct.Add(ciphertext);
+                distinctContexts?.Add(context);
             }
 
             indexOf[i] = position;
@@ -56,7 +63,7 @@ internal sealed class BatchDecryptor
             }
 
             var wrappedKey = envelope.WrappedKey!;
-            if (_fastPath.TryGetKey(envelope, out var key) && EnvelopeFastPath.DecryptLocally(key, envelope, distinct[i]) is { } outcome)
+            if (_fastPath.TryGetKey(envelope, out var key) && EnvelopeFastPath.DecryptLocally(key, envelope, distinct[i], distinctContexts?[i]) is { } outcome)
             {
                 outcomes[i] = outcome;
                 local++;
@@ -80,7 +87,10 @@ internal sealed class BatchDecryptor
             var request = new List<string>(remote.Count + wrappedKeys.Length);
             request.AddRange(remote.Select(i => distinct[i]));
             request.AddRange(wrappedKeys);
-            var answers = await _api.DecryptAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // Wrapped keys are never bound: only the values carry their contexts.
+            string?[]? requestContexts = distinctContexts is null ? null : [.. remote.Select(i => distinctContexts[i]), .. new string?[wrappedKeys.Length]];
+            var answers = await _api.DecryptAsync(request, requestContexts, cancellationToken).ConfigureAwait(false);
             for (var r = 0; r < remote.Count; r++)
             {
                 outcomes[remote[r]] = ToOutcome(distinct[remote[r]], answers[r]);
@@ -94,7 +104,7 @@ internal sealed class BatchDecryptor
                 {
                     foreach (var (index, envelope) in group)
                     {
-                        if (EnvelopeFastPath.DecryptLocally(key, envelope, distinct[index]) is { } outcome)
+                        if (EnvelopeFastPath.DecryptLocally(key, envelope, distinct[index], distinctContexts?[index]) is { } outcome)
                         {
                             outcomes[index] = outcome;
                             local++;
@@ -124,7 +134,7 @@ internal sealed class BatchDecryptor
 
         if (wholeValues.Count > 0)
         {
-            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], cancellationToken).ConfigureAwait(false);
+            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], distinctContexts is null ? null : wholeValues.Select(i => distinctContexts[i]).ToArray(), cancellationToken).ConfigureAwait(false);
             for (var w = 0; w < wholeValues.Count; w++)
             {
                 var index = wholeValues[w];

@@ -75,11 +75,11 @@ internal sealed class EnvelopeFastPath : IDisposable
 
     /// <summary>Decrypts one payload locally.</summary>
     /// <returns><see langword="null"/> when the key was evicted and zeroed meanwhile (the caller decrypts remotely).</returns>
-    public static DecryptOutcome? DecryptLocally(DataKey key, ParsedCiphertext envelope, string ciphertext)
+    public static DecryptOutcome? DecryptLocally(DataKey key, ParsedCiphertext envelope, string ciphertext, string? context = null)
     {
         try
         {
-            var plaintext = key.DecryptPayload(envelope);
+            var plaintext = key.DecryptPayload(envelope, context);
             KamusClientDiagnostics.LocalDecrypts.Add(1);
             return DecryptOutcome.Success(ciphertext, plaintext);
         }
@@ -90,7 +90,9 @@ internal sealed class EnvelopeFastPath : IDisposable
         catch (CryptographicException e)
         {
             var fingerprint = CiphertextFingerprint.Of(ciphertext);
-            var error = new KamusException(KamusErrorKind.InvalidCiphertext, $"Decrypting {fingerprint} failed: the envelope payload does not decrypt with its data key (altered?).", innerException: e) { CiphertextFingerprint = fingerprint };
+            var error = new KamusException(KamusErrorKind.InvalidCiphertext, envelope.IsContextBound
+                ? $"Decrypting {fingerprint} failed: the envelope payload does not decrypt with its data key in the context it was read in (moved from another key, or altered?)."
+                : $"Decrypting {fingerprint} failed: the envelope payload does not decrypt with its data key (altered?).", innerException: e) { CiphertextFingerprint = fingerprint };
             return DecryptOutcome.Failure(ciphertext, error);
         }
     }

@@ -7,25 +7,29 @@ using System.Security.Cryptography.X509Certificates;
 namespace Kamus.Client.Transport;
 
 /// <summary>
-/// A SHA-256 certificate pin. It fails closed: any other certificate is refused, whatever its chain. It remembers that
-/// it refused one, so that the handshake failure is reported as <see cref="KamusErrorKind.CertificatePinMismatch"/>.
+/// A SHA-256 certificate pin (or a SHA-1 one, the form upstream kamus-cli took, for compatibility). It fails closed: any
+/// other certificate is refused, whatever its chain. It remembers that it refused one, so that the handshake failure is
+/// reported as <see cref="KamusErrorKind.CertificatePinMismatch"/>.
 /// </summary>
 internal sealed class CertificatePin
 {
-    private readonly byte[] _sha256;
+    private readonly byte[] _hash;
     private int _mismatches;
 
-    private CertificatePin(byte[] sha256) => _sha256 = sha256;
+    private CertificatePin(byte[] hash) => _hash = hash;
+
+    /// <summary>Whether this is a legacy SHA-1 pin.</summary>
+    public bool IsSha1 => _hash.Length == SHA1.HashSizeInBytes;
 
     /// <summary>How many certificates were refused so far.</summary>
     public int Mismatches => Volatile.Read(ref _mismatches);
 
-    /// <summary>Parses 64 hex digits, with optional ':' , '-' or ' ' separators.</summary>
+    /// <summary>Parses 64 hex digits (SHA-256) or 40 (SHA-1), with optional ':' , '-' or ' ' separators.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out CertificatePin? pin)
     {
         pin = null;
         var hex = new string(text.Where(c => c is not (':' or '-' or ' ')).ToArray());
-        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+        if (hex.Length is not (64 or 40) || !hex.All(char.IsAsciiHexDigit))
         {
             return false;
         }
@@ -36,9 +40,11 @@ internal sealed class CertificatePin
 
     public bool Matches(X509Certificate certificate)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(certificate.GetRawCertData(), hash);
-        return CryptographicOperations.FixedTimeEquals(hash, _sha256);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+#pragma warning disable CA5350 // A SHA-1 pin is what upstream kamus-cli users have; matching it needs a second preimage, not a collision.
+        var written = IsSha1 ? SHA1.HashData(certificate.GetRawCertData(), hash) : SHA256.HashData(certificate.GetRawCertData(), hash);
+#pragma warning restore CA5350
+        return CryptographicOperations.FixedTimeEquals(hash[..written], _hash);
     }
 
     public bool Validate(X509Certificate? certificate)
@@ -52,7 +58,7 @@ internal sealed class CertificatePin
         return false;
     }
 
-    public override string ToString() => "sha256:" + Convert.ToHexString(_sha256).ToLower(CultureInfo.InvariantCulture);
+    public override string ToString() => (IsSha1 ? "sha1:" : "sha256:") + Convert.ToHexString(_hash).ToLower(CultureInfo.InvariantCulture);
 
     /// <summary>Validates against a custom set of roots (the CA bundle) instead of the system store.</summary>
     public static bool ValidateWithCustomRoots(X509Certificate? certificate, X509Certificate2Collection roots, SslPolicyErrors errors)

@@ -28,9 +28,9 @@ internal sealed class KamusApi
     /// <summary>Whether the server turned out to have no v2 API.</summary>
     public bool IsUpstreamServer => _upstreamServer;
 
-    public async Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    public async Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken, string? context = null)
     {
-        var request = new EncryptRequest { Data = data, ServiceAccount = serviceAccount, Namespace = @namespace };
+        var request = new EncryptRequest { Data = data, ServiceAccount = serviceAccount, Namespace = @namespace, Context = context };
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
@@ -38,14 +38,16 @@ internal sealed class KamusApi
         }
 
         var ciphertext = response.Text.Trim();
-        return ciphertext.Length > 0 ? ciphertext : throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV1} answered an empty ciphertext.", response.Status);
+        return EncryptAnswer.Problem(data, ciphertext, context) is { } problem
+            ? throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV1} answered no usable ciphertext: {problem}.", response.Status)
+            : ciphertext;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken)
     {
         if (!_upstreamServer)
         {
-            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal) };
+            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal), Contexts = contexts is null || contexts.Count == 0 ? null : new Dictionary<string, string>(contexts, StringComparer.Ordinal) };
             var response = await _transport.PostAsync(KamusEndpoints.EncryptV2, request, KamusProtocolJsonContext.Default.BatchEncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (!IsMissingEndpoint(response.Status, KamusEndpoints.EncryptV2))
             {
@@ -63,6 +65,11 @@ internal sealed class KamusApi
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered without a ciphertext for a requested item.", response.Status);
                     }
 
+                    if (EncryptAnswer.Problem(items[name], ciphertext, ContextOf(contexts, name)) is { } problem)
+                    {
+                        throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered no usable ciphertext for a requested item: {problem}.", response.Status);
+                    }
+
                     result[name] = ciphertext;
                 }
 
@@ -74,7 +81,7 @@ internal sealed class KamusApi
         var names = items.Keys.ToArray();
         var ciphertexts = new string[names.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Length), ParallelOptionsFor(cancellationToken), async (i, ct) =>
-            ciphertexts[i] = await EncryptAsync(items[names[i]], serviceAccount, @namespace, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            ciphertexts[i] = await EncryptAsync(items[names[i]], serviceAccount, @namespace, ct, ContextOf(contexts, names[i])).ConfigureAwait(false)).ConfigureAwait(false);
         var map = new Dictionary<string, string>(names.Length, StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++)
         {
@@ -86,23 +93,26 @@ internal sealed class KamusApi
 
     /// <summary>Decrypts <paramref name="ciphertexts"/> remotely: one answer per item, in order.</summary>
     /// <exception cref="KamusException">Only for misconfiguration (token unreadable, TLS, pin), which no item can get past.</exception>
-    public async Task<RemoteAnswer[]> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    /// <param name="ciphertexts">The values.</param>
+    /// <param name="contexts">The context each value is read in, or <see langword="null"/> for none (sent only where set).</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public async Task<RemoteAnswer[]> DecryptAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
     {
         if (!_upstreamServer)
         {
-            var answers = await DecryptV2Async(ciphertexts, cancellationToken).ConfigureAwait(false);
+            var answers = await DecryptV2Async(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
             if (answers is not null)
             {
                 return answers;
             }
         }
 
-        return await DecryptV1Async(ciphertexts, cancellationToken).ConfigureAwait(false);
+        return await DecryptV1Async(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RemoteAnswer[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    private async Task<RemoteAnswer[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
     {
-        var request = new BatchDecryptRequest { Items = [.. ciphertexts] };
+        var request = new BatchDecryptRequest { Items = contexts is null ? [.. ciphertexts] : [.. ciphertexts.Select((c, i) => new DecryptItem(c, contexts[i]))] };
         KamusResponse response;
         try
         {
@@ -153,7 +163,7 @@ internal sealed class KamusApi
         return results;
     }
 
-    private async Task<RemoteAnswer[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    private async Task<RemoteAnswer[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
     {
         var results = new RemoteAnswer[ciphertexts.Count];
         KamusException? outage = null;
@@ -168,7 +178,7 @@ internal sealed class KamusApi
 
             try
             {
-                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
+                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i], Context = contexts?[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
                 if (response.IsSuccess)
                 {
                     results[i] = RemoteAnswer.Success(response.Text);
@@ -209,6 +219,9 @@ internal sealed class KamusApi
 
         return true;
     }
+
+    private static string? ContextOf(IReadOnlyDictionary<string, string>? contexts, string name) =>
+        contexts is not null && contexts.TryGetValue(name, out var context) ? context : null;
 
     private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
 

@@ -12,7 +12,7 @@ internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind 
 }
 
 /// <summary>
-/// Decrypts distinct ciphertexts in one <see cref="IKamusClient.DecryptManyAsync"/> call under one deadline, from
+/// Decrypts distinct ciphertexts in one <see cref="IKamusClient.DecryptManyAsync(IReadOnlyList{string}, CancellationToken)"/> call under one deadline, from
 /// synchronous code (<c>IConfigurationProvider.Load</c>) without deadlocking or starving the thread pool.
 /// </summary>
 internal static class DecryptionPass
