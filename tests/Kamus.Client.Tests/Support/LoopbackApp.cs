@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,12 @@ public sealed class LoopbackApp : IAsyncDisposable
         {
             if (certificate is not null)
             {
-                listen.UseHttps(certificate);
+                // Through the handshake callback: Kestrel's UseHttps(certificate) refuses a certificate without the
+                // serverAuth usage, which the tests of the client's own check need to serve (a misissued server).
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = certificate }),
+                });
             }
         }));
         var app = builder.Build();

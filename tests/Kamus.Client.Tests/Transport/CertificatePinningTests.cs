@@ -10,6 +10,9 @@ namespace Kamus.Client.Tests.Transport;
 /// <summary>TLS against a loopback Kestrel HTTPS server with a self-signed certificate.</summary>
 public sealed class CertificatePinningTests : IAsyncLifetime
 {
+    // A well-formed v2 value: the client checks that an encrypt answer is a ciphertext.
+    private static readonly string Answer = Kamus.Wire.Formats.V2Layout.FormatValue("key1", new byte[40]);
+
     private X509Certificate2 _certificate = null!;
     private LoopbackApp _server = null!;
 
@@ -19,7 +22,7 @@ public sealed class CertificatePinningTests : IAsyncLifetime
         _server = await LoopbackApp.StartAsync(context =>
         {
             context.Response.ContentType = "text/plain";
-            return context.Response.WriteAsync("k2.key1.c2VhbGVk");
+            return context.Response.WriteAsync(Answer);
         }, _certificate);
     }
 
@@ -34,7 +37,7 @@ public sealed class CertificatePinningTests : IAsyncLifetime
     {
         using var client = Client(o => o.CertificateFingerprint = Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
 
-        Assert.Equal("k2.key1.c2VhbGVk", await client.EncryptAsync("x", "api", "team-a"));
+        Assert.Equal(Answer, await client.EncryptAsync("x", "api", "team-a"));
     }
 
     [Fact]
@@ -67,14 +70,41 @@ public sealed class CertificatePinningTests : IAsyncLifetime
         await File.WriteAllTextAsync(dir.File("ca.pem"), _certificate.ExportCertificatePem());
         using var client = Client(o => o.CaBundlePath = dir.File("ca.pem"));
 
-        Assert.Equal("k2.key1.c2VhbGVk", await client.EncryptAsync("x", "api", "team-a"));
+        Assert.Equal(Answer, await client.EncryptAsync("x", "api", "team-a"));
     }
 
-    private KamusClient Client(Action<KamusClientOptions> configure)
+    [Theory]
+    [InlineData("1.3.6.1.5.5.7.3.1", true)]
+    [InlineData("1.3.6.1.5.5.7.3.2", false)]
+    public async Task A_ca_bundle_trusts_only_certificates_meant_for_tls_servers(string extendedKeyUsage, bool trusted)
+    {
+        var (authority, leaf) = TestCertificates.CreateAuthorityAndLoopbackLeaf(extendedKeyUsage);
+        using (authority)
+        using (leaf)
+        {
+            await using var server = await LoopbackApp.StartAsync(context => context.Response.WriteAsync(Answer), leaf);
+            using var dir = new TempDirectory();
+            await File.WriteAllTextAsync(dir.File("ca.pem"), authority.ExportCertificatePem());
+            using var client = Client(o => o.CaBundlePath = dir.File("ca.pem"), server);
+
+            if (trusted)
+            {
+                Assert.Equal(Answer, await client.EncryptAsync("x", "api", "team-a"));
+            }
+            else
+            {
+                var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("x", "api", "team-a"));
+                Assert.Equal(KamusErrorKind.Configuration, error.Kind);
+                Assert.Equal(0, server.Requests);
+            }
+        }
+    }
+
+    private KamusClient Client(Action<KamusClientOptions> configure, LoopbackApp? server = null)
     {
         var options = new KamusClientOptions
         {
-            Url = new Uri($"https://127.0.0.1:{_server.Url.Port}/"),
+            Url = new Uri($"https://127.0.0.1:{(server ?? _server).Url.Port}/"),
             TokenSource = new StaticTokenSource("t"),
             MaxRetryAttempts = 1,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),

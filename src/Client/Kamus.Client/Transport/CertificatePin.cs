@@ -60,7 +60,9 @@ internal sealed class CertificatePin
 
     public override string ToString() => (IsSha1 ? "sha1:" : "sha256:") + Convert.ToHexString(_hash).ToLower(CultureInfo.InvariantCulture);
 
-    /// <summary>Validates against a custom set of roots (the CA bundle) instead of the system store.</summary>
+    private static readonly Oid ServerAuthentication = Oid.FromOidValue("1.3.6.1.5.5.7.3.1", OidGroup.EnhancedKeyUsage);
+
+    /// <summary>Validates against a custom set of roots (the CA bundle) instead of the system store, for a TLS server (serverAuth EKU).</summary>
     public static bool ValidateWithCustomRoots(X509Certificate? certificate, X509Certificate2Collection roots, SslPolicyErrors errors)
     {
         if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
@@ -73,6 +75,10 @@ internal sealed class CertificatePin
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // As the system store's validation does: the leaf must be meant for TLS servers. A client certificate issued by
+        // the same private CA (every workload may have one, in a mesh) must not pass for the Kamus server.
+        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }
