@@ -1,0 +1,61 @@
+namespace Kamus.Client.Tests.Server;
+
+/// <summary>The client binding values to contexts and reading them in their contexts, against the real server.</summary>
+public sealed class ContextTests : IAsyncLifetime
+{
+    private readonly ServerTestContext _server = new();
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Bound_values_decrypt_only_in_their_own_context_locally_and_remotely(bool fastPath)
+    {
+        var options = ServerTestContext.Options(_server.Host.Url);
+        options.EnableEnvelopeFastPath = fastPath;
+        using var client = new KamusClient(options);
+        var items = new Dictionary<string, string> { ["Db:Password"] = "db-pw", ["Api:Key"] = "api-key", ["Plain"] = "plain" };
+        var contexts = new Dictionary<string, string>
+        {
+            ["Db:Password"] = KamusContext.ForConfigurationKey("Db:Password"),
+            ["Api:Key"] = KamusContext.ForConfigurationKey("Api:Key"),
+        };
+        var encrypted = await client.EncryptManyAsync("api", "team-a", items, contexts);
+        Assert.True(KamusContext.IsBound(encrypted["Db:Password"]));
+        Assert.False(KamusContext.IsBound(encrypted["Plain"]));
+
+        // The same value read in its own key, in the other key (a swap), and without a context; the unbound one anywhere.
+        var outcomes = await client.DecryptManyAsync(
+            [encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Api:Key"], encrypted["Plain"]],
+            [contexts["Db:Password"], contexts["Api:Key"], null, KamusContext.ForConfigurationKey("API:KEY"), contexts["Db:Password"]]);
+
+        Assert.Equal("db-pw", outcomes[0].Plaintext);
+        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[1].ErrorKind);
+        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[2].ErrorKind);
+        Assert.Equal("api-key", outcomes[3].Plaintext);
+        Assert.Equal("plain", outcomes[4].Plaintext);
+    }
+
+    [Fact]
+    public async Task A_bound_single_value_decrypts_only_with_its_context()
+    {
+        using var client = new KamusClient(ServerTestContext.Options(_server.Host.Url));
+        var value = (await client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["x"] = "x" }, new Dictionary<string, string> { ["x"] = "config:x" }))["x"];
+
+        await Assert.ThrowsAsync<KamusException>(() => client.DecryptAsync(value));
+        Assert.Equal("x", (await client.DecryptManyAsync([value], ["config:x"]))[0].Plaintext);
+    }
+
+    [Fact]
+    public async Task Contexts_must_match_the_values_one_to_one()
+    {
+        using var client = new KamusClient(ServerTestContext.Options(_server.Host.Url));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DecryptManyAsync(["a", "b"], ["config:a"]));
+        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["a"] = "1" }, new Dictionary<string, string> { ["b"] = "config:b" }));
+        Assert.Equal(KamusErrorKind.InvalidRequest, error.Kind);
+    }
+}
