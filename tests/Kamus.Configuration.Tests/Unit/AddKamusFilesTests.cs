@@ -31,5 +31,36 @@ public sealed class AddKamusFilesTests : IDisposable
         Assert.Empty(configuration.AsEnumerable());
     }
 
+    [Fact]
+    public void A_file_over_the_size_limit_is_refused_before_it_is_read_naming_its_key()
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "ApiKey"), "ct-api");
+        using (var big = File.Create(Path.Combine(_folder.FullName, "Huge__Blob")))
+        {
+            big.SetLength(2 * 1024 * 1024);
+        }
+
+        var client = new InMemoryKamusClient().Add("ct-api", "api");
+        var error = Assert.Throws<KamusConfigurationException>(() => new ConfigurationBuilder().AddKamusFiles(_folder.FullName, o => o.Client = client).Build());
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Equal("Huge:Blob", failure.Key);
+        Assert.Equal(Kamus.Client.KamusErrorKind.PayloadTooLarge, failure.Kind);
+        Assert.Contains("was not read", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, client.CallCount);
+    }
+
+    [Fact]
+    public void A_file_at_the_size_limit_is_read()
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "ApiKey"), "ct-api" + new string(' ', 1024 * 1024 + 64 - 6));
+
+        var configuration = new ConfigurationBuilder()
+            .AddKamusFiles(_folder.FullName, o => o.Client = new InMemoryKamusClient().Add("ct-api", "api"))
+            .Build();
+
+        Assert.Equal("api", configuration["ApiKey"]);
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
 }

@@ -27,7 +27,8 @@ public static class KamusConfigurationBuilderExtensions
     /// Reads a folder the way <c>AddKeyPerFile</c> does (a file's name is the key, <c>__</c> becomes <c>:</c>) where
     /// every file holds a Kamus ciphertext without marker: the encrypted ConfigMap that upstream Kamus mounts for its
     /// init container. The values are decrypted into memory like those of <see cref="AddKamus(IConfigurationBuilder, Action{KamusConfigurationOptions}?)"/>;
-    /// no init container and no plaintext file are needed.
+    /// no init container and no plaintext file are needed. A file over 1 MiB (the longest ciphertext) is refused
+    /// before it is read: <c>Build()</c> throws a <see cref="Kamus.Configuration.KamusConfigurationException"/> naming its key.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="directoryPath">The folder (for example the ConfigMap's mount path).</param>
@@ -43,7 +44,7 @@ public static class KamusConfigurationBuilderExtensions
         configure?.Invoke(options);
         var files = new KeyPerFileConfigurationSource
         {
-            FileProvider = Directory.Exists(directoryPath) ? new PhysicalFileProvider(Path.GetFullPath(directoryPath)) : null,
+            FileProvider = Directory.Exists(directoryPath) ? new SizeLimitedFileProvider(new PhysicalFileProvider(Path.GetFullPath(directoryPath))) : null,
             Optional = optional,
             ReloadOnChange = reloadOnChange,
         };
