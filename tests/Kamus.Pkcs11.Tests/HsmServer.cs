@@ -25,11 +25,11 @@ internal sealed class HsmServer : IAsyncDisposable
     /// <summary>The server's PKCS#11 provider (its module call counts).</summary>
     public Pkcs11MasterKeyProvider Hsm => Host.Services.GetRequiredService<KeyMaterial>().Hsm!;
 
-    public static async Task<HsmServer> StartAsync(SoftHsmFixture hsm, string currentKey = SoftHsmFixture.FirstKey, Action<KamusServerHostOptions>? configure = null)
+    public static async Task<HsmServer> StartAsync(SoftHsmFixture hsm, string currentKey = SoftHsmFixture.FirstKey, Action<KamusServerHostOptions>? configure = null, string token = SoftHsmFixture.Token)
     {
         var host = await KamusServerHost.StartAsync(options =>
         {
-            hsm.UsePkcs11(options, currentKey);
+            hsm.UsePkcs11(options, currentKey, token);
             configure?.Invoke(options);
         });
         host.StandIn.AddToken(TokenA1, "ns-a", "sa1");

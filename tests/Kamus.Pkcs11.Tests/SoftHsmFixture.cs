@@ -12,6 +12,9 @@ public sealed class SoftHsmFixture : IDisposable
 {
     public const string Token = "kamus";
     public const string PinToken = "kamus-pin";
+
+    /// <summary>A token of master-key candidates with good and bad attributes (<see cref="AttributeKeys"/>), whose PIN tests may change.</summary>
+    public const string AttributesToken = "kamus-attrs";
     public const string FirstKey = "k1";
 
     private readonly string _directory;
@@ -26,11 +29,20 @@ public sealed class SoftHsmFixture : IDisposable
         var soPin = "so-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         SoftHsm.InitToken(Token, Pin, soPin);
         SoftHsm.InitToken(PinToken, Pin, soPin);
+        SoftHsm.InitToken(AttributesToken, Pin, soPin);
         PinFile = WriteFile("pin", Pin + "\n");
         WrongPinFile = WriteFile("wrong-pin", WrongPin);
 
-        using var token = Pkcs11Token.Open(Options());
-        Pkcs11KeyGenerator.Generate(token, FirstKey);
+        using (var token = Pkcs11Token.Open(Options()))
+        {
+            Pkcs11KeyGenerator.Generate(token, FirstKey);
+        }
+
+        using (var token = Pkcs11Token.Open(Options(token: AttributesToken)))
+        {
+            Pkcs11KeyGenerator.Generate(token, FirstKey);
+            AttributeKeys.Create(token);
+        }
     }
 
     public string ModulePath { get; }
@@ -45,22 +57,22 @@ public sealed class SoftHsmFixture : IDisposable
     public string WrongPinFile { get; }
 
     /// <summary>Provider options for <see cref="Token"/>.</summary>
-    internal Pkcs11Options Options(string currentKey = FirstKey) => new()
+    internal Pkcs11Options Options(string currentKey = FirstKey, string token = Token) => new()
     {
         ModulePath = ModulePath,
-        TokenLabel = Token,
+        TokenLabel = token,
         PinFile = PinFile,
         CurrentKeyLabel = currentKey,
     };
 
     /// <summary>Server settings for the PKCS#11 provider on <see cref="Token"/>, with no in-memory key.</summary>
-    public void UsePkcs11(KamusServerHostOptions options, string currentKey = FirstKey)
+    public void UsePkcs11(KamusServerHostOptions options, string currentKey = FirstKey, string token = Token)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Settings["KeyManagement:Provider"] = "Pkcs11";
         options.Settings["KeyManagement:AES:Key"] = null;
         options.Settings["KeyManagement:Pkcs11:ModulePath"] = ModulePath;
-        options.Settings["KeyManagement:Pkcs11:TokenLabel"] = Token;
+        options.Settings["KeyManagement:Pkcs11:TokenLabel"] = token;
         options.Settings["KeyManagement:Pkcs11:PinFile"] = PinFile;
         options.Settings["KeyManagement:Pkcs11:CurrentKeyLabel"] = currentKey;
     }

@@ -25,10 +25,14 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// <summary>The TokenReview path.</summary>
     public const string TokenReviewPath = "/apis/authentication.k8s.io/v1/tokenreviews";
 
+    /// <summary>The SelfSubjectAccessReview path (upstream's <c>isAlive</c> asks whether it may create TokenReviews).</summary>
+    public const string AccessReviewPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
     private readonly ConcurrentDictionary<string, KnownToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IReadOnlyList<string>> _requestedAudiences = new();
     private readonly WebApplication _app;
     private int _reviewCount;
+    private int _accessReviewCount;
     private bool _stopped;
 
     private KubernetesApiStandIn(WebApplication app, Uri url)
@@ -46,7 +50,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// <summary>The <c>spec.audiences</c> of every review received, in order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> RequestedAudiences => [.. _requestedAudiences];
 
-    /// <summary>Makes the stand-in fail on purpose. Settable at any time.</summary>
+    /// <summary>Whether a SelfSubjectAccessReview for creating TokenReviews is allowed (false models missing RBAC).</summary>
+    public bool AllowsTokenReviews { get; set; } = true;
+
+    /// <summary>How many SelfSubjectAccessReview requests arrived.</summary>
+    public int AccessReviewCount => Volatile.Read(ref _accessReviewCount);
+
+    /// <summary>Makes the stand-in fail on purpose (TokenReviews and SelfSubjectAccessReviews alike). Settable at any time.</summary>
     public StandInFailure Failure { get; set; }
 
     /// <summary>Where <see cref="StandInFailure.Redirect"/> sends reviews (a 307 with this <c>Location</c>).</summary>
@@ -64,6 +74,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         var app = builder.Build();
         KubernetesApiStandIn? standIn = null;
         app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
+        app.MapPost(AccessReviewPath, context => standIn!.HandleAccessReviewAsync(context));
         await app.StartAsync(cancellationToken);
         standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"));
         return standIn;
@@ -190,6 +201,39 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             ["apiVersion"] = "authentication.k8s.io/v1",
             ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
             ["spec"] = request["spec"]!.DeepClone(),
+            ["status"] = status,
+        };
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+    }
+
+    // The shape of a real answer: the request's spec back, and status.allowed (with a reason when denied).
+    private async Task HandleAccessReviewAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _accessReviewCount);
+        if (Failure != StandInFailure.None)
+        {
+            await (Failure == StandInFailure.Abort ? Task.Run(context.Abort) : WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in fails on purpose"));
+            return;
+        }
+
+        var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var attributes = request?["spec"]?["resourceAttributes"];
+        var allowed = AllowsTokenReviews && attributes?["group"]?.GetValue<string>() == "authentication.k8s.io"
+            && attributes["resource"]?.GetValue<string>() == "tokenreviews" && attributes["verb"]?.GetValue<string>() == "create";
+        var status = new JsonObject { ["allowed"] = allowed };
+        if (!allowed)
+        {
+            status["reason"] = "no RBAC policy matched";
+        }
+
+        var answer = new JsonObject
+        {
+            ["kind"] = "SelfSubjectAccessReview",
+            ["apiVersion"] = "authorization.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["spec"] = request?["spec"]?.DeepClone(),
             ["status"] = status,
         };
         context.Response.StatusCode = 201;

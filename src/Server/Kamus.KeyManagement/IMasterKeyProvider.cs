@@ -28,4 +28,10 @@ internal interface IMasterKeyProvider
     /// <exception cref="KeyNotFoundException">No key has this id.</exception>
     /// <exception cref="MasterKeyUnavailableException">The key backend cannot be reached.</exception>
     ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether the backend can serve now (for <c>/healthz</c> and <c>/api/v1/isAlive</c>): a remote or hardware backend
+    /// tries a cheap round trip. In-process keys always can, which is the default.
+    /// </summary>
+    ValueTask<bool> CheckHealthAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
 }

@@ -58,6 +58,7 @@ internal partial class KamusServerApplication
         services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<HealthChecks>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
         services.AddRateLimiter(limiter =>
@@ -152,6 +153,11 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        foreach (var warning in keys.Hsm?.Warnings ?? [])
+        {
+            LogHsmKeyWarning(logger, warning);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
@@ -178,6 +184,9 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PKCS#11: {Warning}.")]
+    private static partial void LogHsmKeyWarning(ILogger logger, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

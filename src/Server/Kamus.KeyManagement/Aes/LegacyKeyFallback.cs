@@ -35,4 +35,7 @@ internal sealed class LegacyKeyFallback : IMasterKeyProvider
         _primary.HasKey(keyId)
             ? _primary.UnwrapAsync(keyId, identity, wrapped, associatedData, cancellationToken)
             : _legacy.UnwrapAsync(keyId, identity, wrapped, associatedData, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> CheckHealthAsync(CancellationToken cancellationToken = default) => _primary.CheckHealthAsync(cancellationToken);
 }

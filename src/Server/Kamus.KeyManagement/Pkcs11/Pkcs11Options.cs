@@ -41,4 +41,10 @@ internal sealed class Pkcs11Options
 
     /// <summary>The most sessions open at once (PKCS#11 sessions serve one thread at a time). 4 by default.</summary>
     public int MaxSessions { get; set; } = 4;
+
+    /// <summary>The default of <see cref="SessionWaitTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultSessionWaitTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest a request waits for a free session before it is answered 503. 10 seconds by default.</summary>
+    public TimeSpan SessionWaitTimeout { get; set; } = DefaultSessionWaitTimeout;
 }

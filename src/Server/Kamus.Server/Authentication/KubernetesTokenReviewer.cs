@@ -76,6 +76,46 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         return Interpret(answer.Status);
     }
 
+    /// <summary>
+    /// Whether the API server answers and lets this server create TokenReviews: a SelfSubjectAccessReview, as upstream's
+    /// <c>isAlive</c> does.
+    /// </summary>
+    public async ValueTask<bool> CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        var review = new V1SelfSubjectAccessReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SelfSubjectAccessReview",
+            Spec = new V1SelfSubjectAccessReviewSpec
+            {
+                ResourceAttributes = new V1ResourceAttributes { Group = "authentication.k8s.io", Resource = "tokenreviews", Verb = "create" },
+            },
+        };
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_timeout);
+            var answer = await _client.Value.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(review, cancellationToken: timeout.Token).ConfigureAwait(false);
+            return answer.Status?.Allowed == true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(_logger, "timed out");
+            return false;
+        }
+        catch (HttpOperationException e)
+        {
+            LogUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
+            return false;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            LogUnavailable(_logger, e.GetType().Name);
+            return false;
+        }
+    }
+
     /// <summary>Disposes the Kubernetes client.</summary>
     public void Dispose()
     {
