@@ -28,6 +28,7 @@ public sealed class DeploymentManifestTests
         Assert.True(container.Resources.Limits.ContainsKey("memory"));
         Assert.True(container.Resources.Requests.ContainsKey("memory"));
         Assert.Equal("/healthz", container.ReadinessProbe.HttpGet.Path);
+        Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Kamus.Server.Endpoints;
 /// <summary>
 /// <c>GET /healthz</c>, the liveness probe: <c>ok</c>, or 503 when the master key backend (an HSM) stopped working, so
 /// the pod is restarted. <c>GET /api/v1/isAlive</c>, upstream's path: <c>true</c> only when both the key backend and
-/// the Kubernetes API (may this server create TokenReviews?) answer, else <c>false</c>, as upstream does; it is the
-/// readiness probe (a Kubernetes API outage must not restart every pod).
+/// the Kubernetes API (may this server create TokenReviews?) answer, else <c>false</c> (HTTP 200 either way, as
+/// upstream answers), for monitoring; it is no probe, since a Kubernetes API outage must not restart every pod.
 /// </summary>
 internal static class HealthEndpoints
 {
