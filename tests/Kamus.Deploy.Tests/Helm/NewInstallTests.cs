@@ -1,0 +1,87 @@
+using k8s.Models;
+using Kamus.Deploy.Tests.Rendering;
+
+namespace Kamus.Deploy.Tests.Helm;
+
+/// <summary>The chart's own keys (audience, TLS, key ring, limits, PKCS#11), as a new user sets them.</summary>
+public sealed class NewInstallTests
+{
+    [SkippableFact]
+    public void The_audience_is_set_for_both_server_workloads_by_default_and_never_for_the_controller()
+    {
+        var manifests = HelmChart.Template("upstream-aws-kms-values.yaml");
+
+        Assert.Equal("kamus", PodChecks.Env(manifests.Container("kamus-decryptor"), "Kamus__Audience"));
+        Assert.Equal("kamus", PodChecks.Env(manifests.Container("kamus-encryptor"), "Kamus__Audience"));
+        Assert.False(PodChecks.HasEnv(manifests.Container("kamus-controller"), "Kamus__Audience"));
+        Assert.Equal("orders", PodChecks.Env(HelmChart.Template(["upstream-aws-kms-values.yaml"], "audience=orders").Container("kamus-decryptor"), "Kamus__Audience"));
+    }
+
+    [SkippableFact]
+    public void With_tls_from_cert_manager_the_servers_speak_https_from_the_certificates_secret()
+    {
+        var manifests = HelmChart.Template("new-install-values.yaml");
+        var certificate = Assert.Single(manifests.CertManager("Certificate"));
+        var spec = (Dictionary<object, object>)certificate["spec"];
+        var issuer = (Dictionary<object, object>)spec["issuerRef"];
+
+        Assert.Equal(("internal-ca", "ClusterIssuer", "cert-manager.io"), ((string)issuer["name"], (string)issuer["kind"], (string)issuer["group"]));
+        Assert.Contains("kamus-decryptor.kamus.svc.cluster.local", ((List<object>)spec["dnsNames"]).Cast<string>());
+        foreach (var name in new[] { "kamus-encryptor", "kamus-decryptor" })
+        {
+            var deployment = manifests.Named<V1Deployment>(name);
+            var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+            Assert.Equal("https://+:8443", PodChecks.Env(container, "ASPNETCORE_URLS"));
+            Assert.Equal("/etc/kamus/tls/tls.crt", PodChecks.Env(container, "Kestrel__Certificates__Default__Path"));
+            Assert.Contains(deployment.Spec.Template.Spec.Volumes, v => v.Secret?.SecretName == (string)spec["secretName"]);
+            Assert.Equal("HTTPS", container.ReadinessProbe.HttpGet.Scheme);
+            var port = Assert.Single(manifests.Named<V1Service>(name).Spec.Ports);
+            Assert.Equal(("https", 443), (port.TargetPort.Value, port.Port));
+        }
+
+        Assert.Equal("http://+:8080", PodChecks.Env(manifests.Container("kamus-controller"), "ASPNETCORE_URLS"));
+    }
+
+    [SkippableFact]
+    public void Bring_your_own_certificate_names_its_secret()
+    {
+        var manifests = HelmChart.Template(["upstream-aws-kms-values.yaml"], "tls.enabled=true", "tls.secretName=my-tls");
+
+        Assert.Empty(manifests.CertManager("Certificate"));
+        Assert.Contains(manifests.Named<V1Deployment>("kamus-decryptor").Spec.Template.Spec.Volumes, v => v.Secret?.SecretName == "my-tls");
+    }
+
+    [SkippableFact]
+    public void Limits_and_the_key_ring_reach_the_server()
+    {
+        var manifests = HelmChart.Template(["new-install-values.yaml"], "keyManagement.keyRing.keys.k1=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", "keyManagement.keyRing.currentKeyId=k1");
+        var container = manifests.Container("kamus-decryptor");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(manifests.Named<V1Secret>("kamus").Data["appsettings.secrets.json"])!;
+
+        Assert.Equal("2097152", PodChecks.Env(container, "Kamus__Limits__MaxRequestBodyBytes"));
+        Assert.Equal("1000", PodChecks.Env(container, "Kamus__Limits__MaxBatchItems"));
+        Assert.Equal("k1", PodChecks.Env(container, "KeyManagement__KeyRing__CurrentKeyId"));
+        Assert.Equal("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", (string?)settings["KeyManagement"]?["KeyRing"]?["Keys"]?["k1"]);
+        Assert.Equal("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", (string?)settings["KeyManagement"]?["AES"]?["Key"]);
+    }
+
+    [SkippableFact]
+    public void Pkcs11_settings_reach_the_environment_and_the_pin_is_a_file_from_the_secret()
+    {
+        var manifests = HelmChart.Template("pkcs11-values.yaml");
+        var container = manifests.Container("kamus-decryptor");
+        var secret = manifests.Named<V1Secret>("kamus");
+
+        Assert.Equal("Pkcs11", PodChecks.Env(container, "KeyManagement__Provider"));
+        Assert.Equal("/opt/hsm/lib/libsofthsm2.so", PodChecks.Env(container, "KeyManagement__Pkcs11__ModulePath"));
+        Assert.Equal("kamus", PodChecks.Env(container, "KeyManagement__Pkcs11__TokenLabel"));
+        Assert.Equal("k1", PodChecks.Env(container, "KeyManagement__Pkcs11__CurrentKeyLabel"));
+        Assert.Equal(("k1", "k0"), (PodChecks.Env(container, "KeyManagement__Pkcs11__KeyLabels__0"), PodChecks.Env(container, "KeyManagement__Pkcs11__KeyLabels__1")));
+        Assert.Equal("8", PodChecks.Env(container, "KeyManagement__Pkcs11__MaxSessions"));
+        var pinFile = PodChecks.Env(container, "KeyManagement__Pkcs11__PinFile")!;
+        Assert.Equal("123456", System.Text.Encoding.UTF8.GetString(secret.Data[Path.GetFileName(pinFile)]));
+        Assert.Contains(container.VolumeMounts, m => pinFile.StartsWith(m.MountPath + "/", StringComparison.Ordinal) && m.SubPath is null);
+        Assert.DoesNotContain(container.Env, e => e.Name is "KeyManagement__Pkcs11__Pin" or "KAMUS_PKCS11_PIN");
+        Assert.Contains(container.VolumeMounts, m => m is { Name: "hsm", MountPath: "/opt/hsm" });
+    }
+}
