@@ -17,6 +17,20 @@ public sealed class NewInstallTests
         Assert.Equal("orders", PodChecks.Env(HelmChart.Template(["upstream-aws-kms-values.yaml"], "audience=orders").Container("kamus-decryptor"), "Kamus__Audience"));
     }
 
+    [SkippableTheory]
+    [InlineData("", "upstream's decryptor: no Kamus__Audience")]
+    [InlineData("orders", "this chart's decryptor with audience orders")]
+    public void An_upgrade_keeps_the_audience_of_the_running_decryptor(string audience, string running)
+    {
+        // What `lookup` returns for the running kamus-decryptor on `helm upgrade` (helm template has no cluster to ask).
+        var env = audience.Length == 0 ? "[{name: KeyManagement__Provider, value: AESKey}]" : $"[{{name: Kamus__Audience, value: {audience}}}]";
+        var deployment = $"kind: Deployment\nspec: {{template: {{spec: {{containers: [{{name: decryptor-api, env: {env}}}]}}}}}}\n";
+
+        var read = HelmChart.Probe("""include "kamus.runningAudience" (.Files.Get "files/running.yaml" | fromYaml)""", new Dictionary<string, string> { ["files/running.yaml"] = deployment }, ["upstream-aws-kms-values.yaml"]);
+
+        Assert.True(audience == read, running);
+    }
+
     [SkippableFact]
     public void With_tls_from_cert_manager_the_servers_speak_https_from_the_certificates_secret()
     {

@@ -28,27 +28,41 @@ internal static class HelmChart
         ToolRun.Run(KubernetesTools.Helm, ["lint", "--strict", RepositoryPaths.Chart, "--namespace", Namespace, "-f", RepositoryPaths.ChartValues(valuesFile)]);
 
     /// <summary>
-    /// NOTES.txt as `helm install` would print it. `helm template` skips NOTES.txt, so a copy of the chart gets one more
-    /// template that renders the real NOTES.txt through helm's engine (tpl) into a ConfigMap.
+    /// NOTES.txt as `helm install` and `helm upgrade` print it (`helm template` skips NOTES.txt): rendered through
+    /// helm's engine with tpl, by a probe template in a copy of the chart.
     /// </summary>
-    public static string Notes(string[] valuesFiles, params string[] set)
+    public static string Notes(string[] valuesFiles, params string[] set) =>
+        Probe("""tpl (.Files.Get "files/NOTES.txt") .""", new Dictionary<string, string>
+        {
+            ["files/NOTES.txt"] = File.ReadAllText(Path.Combine(RepositoryPaths.Chart, "templates", "NOTES.txt")),
+        }, valuesFiles, set);
+
+    /// <summary>
+    /// Renders <paramref name="expression"/> (a template expression over the chart's helpers) in a copy of the chart
+    /// that also holds <paramref name="files"/>, and returns the text it produced.
+    /// </summary>
+    public static string Probe(string expression, IReadOnlyDictionary<string, string> files, string[] valuesFiles, params string[] set)
     {
         var chart = Directory.CreateTempSubdirectory("kamus-chart-").FullName;
         try
         {
             CopyFollowingLinks(RepositoryPaths.Chart, chart);
-            File.Copy(Path.Combine(chart, "templates", "NOTES.txt"), Path.Combine(chart, "files", "NOTES.txt"));
-            File.WriteAllText(Path.Combine(chart, "templates", "zz-notes.yaml"), """
+            foreach (var (path, content) in files)
+            {
+                File.WriteAllText(Path.Combine(chart, path), content);
+            }
+
+            File.WriteAllText(Path.Combine(chart, "templates", "zz-probe.yaml"), $$$"""
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
-                  name: rendered-notes
+                  name: probe
                 data:
-                  NOTES.txt: {{ tpl (.Files.Get "files/NOTES.txt") . | quote }}
+                  result: {{ ({{{expression}}}) | toString | quote }}
                 """);
-            var arguments = Arguments(chart, valuesFiles, set).Concat(["--show-only", "templates/zz-notes.yaml"]).ToArray();
+            var arguments = Arguments(chart, valuesFiles, set).Concat(["--show-only", "templates/zz-probe.yaml"]).ToArray();
             var rendered = new Manifests(ToolRun.Succeed(KubernetesTools.Helm, arguments));
-            return Assert.Single(rendered.All<k8s.Models.V1ConfigMap>()).Data["NOTES.txt"];
+            return Assert.Single(rendered.All<k8s.Models.V1ConfigMap>()).Data["result"];
         }
         finally
         {

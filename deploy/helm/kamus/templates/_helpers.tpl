@@ -59,16 +59,21 @@ token) does not lock every app out. `helm template` has no cluster: it renders t
 {{- else if .Release.IsUpgrade -}}
 {{- $running := lookup "apps/v1" "Deployment" .Release.Namespace (printf "%s-decryptor" (include "kamus.name" .)) -}}
 {{- if $running -}}
-{{- range $container := $running.spec.template.spec.containers -}}
+{{- include "kamus.runningAudience" $running -}}
+{{- else -}}
+kamus
+{{- end -}}
+{{- else -}}
+kamus
+{{- end -}}
+{{- end -}}
+
+{{/* The Kamus__Audience of a running Deployment (an object from lookup); "" when it has none, as upstream's. */}}
+{{- define "kamus.runningAudience" -}}
+{{- range $container := .spec.template.spec.containers -}}
 {{- range $variable := $container.env | default list -}}
 {{- if eq $variable.name "Kamus__Audience" -}}{{- $variable.value -}}{{- end -}}
 {{- end -}}
-{{- end -}}
-{{- else -}}
-kamus
-{{- end -}}
-{{- else -}}
-kamus
 {{- end -}}
 {{- end -}}
 
