@@ -72,9 +72,11 @@ public sealed class NewInstallTests
         var container = manifests.Container("kamus-decryptor");
         var settings = System.Text.Json.Nodes.JsonNode.Parse(manifests.Named<V1Secret>("kamus").Data["appsettings.secrets.json"])!;
 
-        Assert.Equal("2097152", PodChecks.Env(container, "Kamus__Limits__MaxRequestBodyBytes"));
-        Assert.Equal("1000", PodChecks.Env(container, "Kamus__Limits__MaxBatchItems"));
-        Assert.Equal("k1", PodChecks.Env(container, "KeyManagement__KeyRing__CurrentKeyId"));
+        PodChecks.AssertEnv(
+            container,
+            ("Kamus__Limits__MaxRequestBodyBytes", "2097152"),
+            ("Kamus__Limits__MaxBatchItems", "1000"),
+            ("KeyManagement__KeyRing__CurrentKeyId", "k1"));
         Assert.Equal("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", (string?)settings["KeyManagement"]?["KeyRing"]?["Keys"]?["k1"]);
         Assert.Equal("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", (string?)settings["KeyManagement"]?["AES"]?["Key"]);
     }
@@ -86,10 +88,12 @@ public sealed class NewInstallTests
         var container = manifests.Container("kamus-decryptor");
         var secret = manifests.Named<V1Secret>("kamus");
 
-        Assert.Equal("Pkcs11", PodChecks.Env(container, "KeyManagement__Provider"));
-        Assert.Equal("/opt/hsm/lib/libsofthsm2.so", PodChecks.Env(container, "KeyManagement__Pkcs11__ModulePath"));
-        Assert.Equal("kamus", PodChecks.Env(container, "KeyManagement__Pkcs11__TokenLabel"));
-        Assert.Equal("k1", PodChecks.Env(container, "KeyManagement__Pkcs11__CurrentKeyLabel"));
+        PodChecks.AssertEnv(
+            container,
+            ("KeyManagement__Provider", "Pkcs11"),
+            ("KeyManagement__Pkcs11__ModulePath", "/opt/hsm/lib/libsofthsm2.so"),
+            ("KeyManagement__Pkcs11__TokenLabel", "kamus"),
+            ("KeyManagement__Pkcs11__CurrentKeyLabel", "k1"));
         Assert.Equal(("k1", "k0"), (PodChecks.Env(container, "KeyManagement__Pkcs11__KeyLabels__0"), PodChecks.Env(container, "KeyManagement__Pkcs11__KeyLabels__1")));
         Assert.Equal("8", PodChecks.Env(container, "KeyManagement__Pkcs11__MaxSessions"));
         var pinFile = PodChecks.Env(container, "KeyManagement__Pkcs11__PinFile")!;

@@ -12,8 +12,7 @@ public sealed class UpstreamValuesTests
 {
     private const string PublishedKey = "rWnWbaFutavdoeqUiVYMNJGvmjQh31qaIej/vAxJ9G0=";
 
-    public static TheoryData<string> UpstreamValuesFiles => new(Directory.EnumerateFiles(RepositoryPaths.Chart + "/ci", "upstream-*.yaml")
-        .Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+    public static TheoryData<string> UpstreamValuesFiles => RepositoryPaths.ChartValuesFiles("upstream-*.yaml");
 
     [SkippableTheory]
     [MemberData(nameof(UpstreamValuesFiles))]
@@ -93,11 +92,13 @@ public sealed class UpstreamValuesTests
         Assert.All(manifests.Deployments, d =>
         {
             var container = Assert.Single(d.Spec.Template.Spec.Containers);
-            Assert.Equal("AwsKms", PodChecks.Env(container, "KeyManagement__Provider"));
-            Assert.Equal("eu-west-1", PodChecks.Env(container, "KeyManagement__AwsKms__Region"));
-            Assert.Equal("eu-west-1", PodChecks.Env(container, "AWS_REGION"));
-            Assert.Equal("prod", PodChecks.Env(container, "KeyManagement__AwsKms__CmkPrefix"));
-            Assert.Equal("true", PodChecks.Env(container, "KeyManagement__AwsKms__AutomaticKeyRotation"));
+            PodChecks.AssertEnv(
+                container,
+                ("KeyManagement__Provider", "AwsKms"),
+                ("KeyManagement__AwsKms__Region", "eu-west-1"),
+                ("AWS_REGION", "eu-west-1"),
+                ("KeyManagement__AwsKms__CmkPrefix", "prod"),
+                ("KeyManagement__AwsKms__AutomaticKeyRotation", "true"));
             Assert.False(PodChecks.HasEnv(container, "KeyManagement__AwsKms__Key"));
             Assert.False(PodChecks.HasEnv(container, "KeyManagement__AwsKms__Secret"));
         });
@@ -117,12 +118,14 @@ public sealed class UpstreamValuesTests
         var manifests = HelmChart.Template("upstream-azure-key-vault-values.yaml");
         var container = manifests.Container("kamus-decryptor");
 
-        Assert.Equal("AzureKeyVault", PodChecks.Env(container, "KeyManagement__Provider"));
-        Assert.Equal("kamus-prod", PodChecks.Env(container, "KeyManagement__KeyVault__Name"));
-        Assert.Equal("RSA-HSM", PodChecks.Env(container, "KeyManagement__KeyVault__KeyType"));
-        Assert.Equal("2048", PodChecks.Env(container, "KeyManagement__KeyVault__KeyLength"));
-        Assert.Equal("214", PodChecks.Env(container, "KeyManagement__KeyVault__MaximumDataLength"));
-        Assert.Equal("00000000-0000-0000-0000-000000000001", PodChecks.Env(container, "ActiveDirectory__ClientId"));
+        PodChecks.AssertEnv(
+            container,
+            ("KeyManagement__Provider", "AzureKeyVault"),
+            ("KeyManagement__KeyVault__Name", "kamus-prod"),
+            ("KeyManagement__KeyVault__KeyType", "RSA-HSM"),
+            ("KeyManagement__KeyVault__KeyLength", "2048"),
+            ("KeyManagement__KeyVault__MaximumDataLength", "214"),
+            ("ActiveDirectory__ClientId", "00000000-0000-0000-0000-000000000001"));
         Assert.False(PodChecks.HasEnv(container, "ActiveDirectory__ClientSecret"));
         Assert.Equal("example-azure-client-secret-not-real", (string?)SecretSettings(manifests.Named<V1Secret>("kamus"))["ActiveDirectory"]?["ClientSecret"]);
         Assert.All(manifests.Deployments, d => Assert.Equal("platform", d.Spec.Template.Metadata.Annotations["team"]));
@@ -135,12 +138,14 @@ public sealed class UpstreamValuesTests
         var container = manifests.Container("kamus-encryptor");
         var secret = manifests.Named<V1Secret>("kamus");
 
-        Assert.Equal("GoogleKms", PodChecks.Env(container, "KeyManagement__Provider"));
-        Assert.Equal("kamus-prod", PodChecks.Env(container, "KeyManagement__GoogleKms__ProjectId"));
-        Assert.Equal("global", PodChecks.Env(container, "KeyManagement__GoogleKms__Location"));
-        Assert.Equal("kamus", PodChecks.Env(container, "KeyManagement__GoogleKms__KeyRingName"));
-        Assert.Equal("HSM", PodChecks.Env(container, "KeyManagement__GoogleKms__ProtectionLevel"));
-        Assert.Equal("7776000s", PodChecks.Env(container, "KeyManagement__GoogleKms__RotationPeriod"));
+        PodChecks.AssertEnv(
+            container,
+            ("KeyManagement__Provider", "GoogleKms"),
+            ("KeyManagement__GoogleKms__ProjectId", "kamus-prod"),
+            ("KeyManagement__GoogleKms__Location", "global"),
+            ("KeyManagement__GoogleKms__KeyRingName", "kamus"),
+            ("KeyManagement__GoogleKms__ProtectionLevel", "HSM"),
+            ("KeyManagement__GoogleKms__RotationPeriod", "7776000s"));
         var credentials = PodChecks.Env(container, "GOOGLE_APPLICATION_CREDENTIALS")!;
         var mount = Assert.Single(container.VolumeMounts, m => credentials.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
         Assert.Null(mount.SubPath);

@@ -53,8 +53,7 @@ public sealed class ValidationTests
         Assert.Equal(3, manifests.Deployments.Count());
     }
 
-    public static TheoryData<string> ValuesFiles => new(Directory.EnumerateFiles(RepositoryPaths.Chart + "/ci", "*.yaml")
-        .Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+    public static TheoryData<string> ValuesFiles => RepositoryPaths.ChartValuesFiles();
 
     [SkippableTheory]
     [MemberData(nameof(ValuesFiles))]

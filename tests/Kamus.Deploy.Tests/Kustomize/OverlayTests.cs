@@ -56,9 +56,11 @@ public sealed class OverlayTests
         Assert.All(servers, d =>
         {
             var container = Assert.Single(d.Spec.Template.Spec.Containers);
-            Assert.Equal("https://+:8443", PodChecks.Env(container, "ASPNETCORE_URLS"));
-            Assert.Equal("/etc/kamus/tls/tls.crt", PodChecks.Env(container, "Kestrel__Certificates__Default__Path"));
-            Assert.Equal("/etc/kamus/tls/tls.key", PodChecks.Env(container, "Kestrel__Certificates__Default__KeyPath"));
+            PodChecks.AssertEnv(
+                container,
+                ("ASPNETCORE_URLS", "https://+:8443"),
+                ("Kestrel__Certificates__Default__Path", "/etc/kamus/tls/tls.crt"),
+                ("Kestrel__Certificates__Default__KeyPath", "/etc/kamus/tls/tls.key"));
             var port = Assert.Single(container.Ports);
             Assert.Equal(("https", 8443), (port.Name, port.ContainerPort));
             Assert.All(new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe }, p => Assert.Equal("HTTPS", p.HttpGet.Scheme));
@@ -111,9 +113,11 @@ public sealed class OverlayTests
 
         Assert.Equal(ControllerRights.Expected("kamus"), Rbac.GrantsOf(manifests, "kamus-controller", "kamus"));
         Assert.Equal("metadata.namespace", Assert.Single(container.Env, e => e.Name == "POD_NAMESPACE").ValueFrom.FieldRef.FieldPath);
-        Assert.Equal("60", PodChecks.Env(container, "Controller__ReconciliationIntervalInSeconds"));
-        Assert.Equal("true", PodChecks.Env(container, "Controller__SetOwnerReference"));
-        Assert.Equal("AESKey", PodChecks.Env(container, "KeyManagement__Provider"));
+        PodChecks.AssertEnv(
+            container,
+            ("Controller__ReconciliationIntervalInSeconds", "60"),
+            ("Controller__SetOwnerReference", "true"),
+            ("KeyManagement__Provider", "AESKey"));
         Assert.Equal("kamus-master-key", Assert.Single(container.Env, e => e.Name == "KeyManagement__AES__Key").ValueFrom.SecretKeyRef.Name);
         Assert.Single(manifests.All<V1CustomResourceDefinition>());
     }

@@ -48,6 +48,15 @@ internal static class PodChecks
 
     public static string? Env(V1Container container, string name) => Assert.Single(container.Env, e => e.Name == name).Value;
 
+    /// <summary>Each variable is set, once, to its value.</summary>
+    public static void AssertEnv(V1Container container, params (string Name, string Value)[] expected)
+    {
+        foreach (var (name, value) in expected)
+        {
+            Assert.Equal((name, value), (name, Env(container, name)));
+        }
+    }
+
     public static bool HasEnv(V1Container container, string name) => container.Env.Any(e => e.Name == name);
 
     /// <summary>Only the pods of a Service, by selector (deployments whose template labels match it).</summary>

@@ -11,6 +11,10 @@ internal static class RepositoryPaths
 
     public static string ChartValues(string file) => Path.Combine(Chart, "ci", file);
 
+    /// <summary>The chart's ci/ values files matching <paramref name="pattern"/>, by name, as theory data.</summary>
+    public static TheoryData<string> ChartValuesFiles(string pattern = "*.yaml") =>
+        new(Directory.EnumerateFiles(Path.Combine(Chart, "ci"), pattern).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+
     public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()
