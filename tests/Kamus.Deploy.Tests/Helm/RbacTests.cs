@@ -27,6 +27,7 @@ public sealed class RbacTests
     public void The_controller_gets_exactly_the_rights_reconciling_needs_the_same_as_with_kustomize()
     {
         Assert.Equal(ControllerRights.Expected(HelmChart.Namespace), Rbac.GrantsOf(Chart, "kamus-controller", HelmChart.Namespace));
+        Assert.Equal("kamus-controller", PodChecks.Env(Chart.Container("kamus-controller"), "Controller__LeaderElection__LeaseName"));
     }
 
     [SkippableFact]

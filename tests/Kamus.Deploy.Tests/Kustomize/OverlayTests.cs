@@ -117,6 +117,7 @@ public sealed class OverlayTests
             container,
             ("Controller__ReconciliationIntervalInSeconds", "60"),
             ("Controller__SetOwnerReference", "true"),
+            ("Controller__LeaderElection__LeaseName", "kamus-controller"),
             ("KeyManagement__Provider", "AESKey"));
         Assert.Equal("kamus-master-key", Assert.Single(container.Env, e => e.Name == "KeyManagement__AES__Key").ValueFrom.SecretKeyRef.Name);
         Assert.Single(manifests.All<V1CustomResourceDefinition>());

@@ -2,13 +2,17 @@ using k8s.Models;
 
 namespace Kamus.Deploy.Tests.Rendering;
 
-/// <summary>RBAC rules flattened to "group/resource:verb" strings, so a test states the exact set a role may do.</summary>
+/// <summary>
+/// RBAC rules flattened to "group/resource:verb" strings ("...:verb[name]" when limited to named objects), so a test
+/// states the exact set a role may do.
+/// </summary>
 internal static class Rbac
 {
     public static string[] Grants(IEnumerable<V1PolicyRule> rules) =>
     [
         .. rules
-            .SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => $"{(g.Length == 0 ? "core" : g)}/{res}:{v}"))))
+            .SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v =>
+                $"{(g.Length == 0 ? "core" : g)}/{res}:{v}{(r.ResourceNames is { Count: > 0 } names ? $"[{string.Join(',', names)}]" : "")}"))))
             .Order(StringComparer.Ordinal),
     ];
 

@@ -187,6 +187,9 @@ The environment of a Kamus container: every setting that is not secret. Argument
   value: {{ $values.controller.reconciliationIntervalInSeconds | default 60 | quote }}
 - name: Controller__SetOwnerReference
   value: {{ ternary "true" "false" (ne $values.controller.setOwnerReference false) | quote }}
+# The one Lease the controller's Role lets it hold.
+- name: Controller__LeaderElection__LeaseName
+  value: {{ include "kamus.name" .root }}-controller
 {{- end }}
 {{- with $values.env }}
 {{ toYaml . }}
