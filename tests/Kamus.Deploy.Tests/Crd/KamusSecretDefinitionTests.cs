@@ -70,7 +70,7 @@ public sealed class KamusSecretDefinitionTests
 
         Assert.Equal([], SchemaViolations(schema, manifest, "$"));
         Assert.Equal(
-            ["apiVersion", "data", "kind", "metadata", "propagateAnnotations", "serviceAccount", "status", "stringData", "type"],
+            ["annotationsInheritance", "apiVersion", "data", "kind", "metadata", "propagateAnnotations", "serviceAccount", "status", "stringData", "type"],
             schema.Properties.Keys.Order(StringComparer.Ordinal));
     }
 
