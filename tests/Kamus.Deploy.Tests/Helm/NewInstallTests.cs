@@ -82,6 +82,33 @@ public sealed class NewInstallTests
     }
 
     [SkippableFact]
+    public void Rate_limits_reach_the_servers_including_zero_which_turns_one_off()
+    {
+        var manifests = HelmChart.Template("new-install-values.yaml");
+
+        foreach (var name in new[] { "kamus-encryptor", "kamus-decryptor" })
+        {
+            PodChecks.AssertEnv(manifests.Container(name), ("Kamus__RateLimits__TokenReviewsPerMinute", "0"), ("Kamus__RateLimits__EncryptRequestsPerMinute", "60"));
+        }
+
+        Assert.DoesNotContain(HelmChart.Template("upstream-aws-kms-values.yaml").Container("kamus-decryptor").Env, e => e.Name.StartsWith("Kamus__RateLimits__", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void Offline_keys_are_wrapped_secrets_in_the_secret_and_their_epoch_reaches_every_workload()
+    {
+        var manifests = HelmChart.Template("new-install-values.yaml");
+        var offline = System.Text.Json.Nodes.JsonNode.Parse(manifests.Named<V1Secret>("kamus").Data["appsettings.secrets.json"])!["KeyManagement"]!["Offline"]!;
+
+        Assert.Equal("offline-seed.v1.k0.example-sealed-seed-not-real", (string?)offline["Seed"]);
+        Assert.Equal("offline-signing-key.v1.k0.example-sealed-signing-key-not-real", (string?)offline["SigningKey"]);
+        Assert.All(manifests.Deployments, d => PodChecks.AssertEnv(
+            Assert.Single(d.Spec.Template.Spec.Containers),
+            ("KeyManagement__Offline__CurrentEpoch", "2"),
+            ("KeyManagement__Offline__StatementLifetime", "180.00:00:00")));
+    }
+
+    [SkippableFact]
     public void Pkcs11_settings_reach_the_environment_and_the_pin_is_a_file_from_the_secret()
     {
         var manifests = HelmChart.Template("pkcs11-values.yaml");

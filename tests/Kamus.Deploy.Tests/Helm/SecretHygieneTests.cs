@@ -15,6 +15,7 @@ public sealed class SecretHygieneTests
         { "upstream-azure-key-vault-values.yaml", "example-azure-client-secret-not-real" },
         { "upstream-google-kms-values.yaml", "eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsICJwcm9qZWN0X2lkIjogImthbXVzLXByb2QifQ==" },
         { "new-install-values.yaml", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" },
+        { "new-install-values.yaml", "offline-seed.v1.k0.example-sealed-seed-not-real" },
         { "pkcs11-values.yaml", "123456" },
     };
 

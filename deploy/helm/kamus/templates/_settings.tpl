@@ -18,6 +18,12 @@ variable, a ConfigMap or the Deployment spec. Only values that are set appear.
 {{- with .secret }}{{ $_ := set $aws "Secret" . }}{{ end -}}
 {{- end -}}
 {{- if $aws }}{{ $_ := set $section "AwsKms" $aws }}{{ end -}}
+{{- $offline := dict -}}
+{{- with $keyManagement.offline -}}
+{{- with .seed }}{{ $_ := set $offline "Seed" . }}{{ end -}}
+{{- with .signingKey }}{{ $_ := set $offline "SigningKey" . }}{{ end -}}
+{{- end -}}
+{{- if $offline }}{{ $_ := set $section "Offline" $offline }}{{ end -}}
 {{- $settings := dict -}}
 {{- if $section }}{{ $_ := set $settings "KeyManagement" $section }}{{ end -}}
 {{- with ($keyManagement.azureKeyVault | default dict).clientSecret -}}
@@ -154,6 +160,16 @@ The environment of a Kamus container: every setting that is not secret. Argument
   value: /etc/kamus/keys/pkcs11-pin
 {{- end }}
 {{- end }}
+{{- with $keyManagement.offline }}
+{{- with .currentEpoch }}
+- name: KeyManagement__Offline__CurrentEpoch
+  value: {{ . | int64 | quote }}
+{{- end }}
+{{- with .statementLifetime }}
+- name: KeyManagement__Offline__StatementLifetime
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if $server }}
 {{- with include "kamus.audience" .root }}
 - name: Kamus__Audience
@@ -166,6 +182,12 @@ The environment of a Kamus container: every setting that is not secret. Argument
 {{- with $values.limits.maxBatchItems }}
 - name: Kamus__Limits__MaxBatchItems
   value: {{ . | int64 | quote }}
+{{- end }}
+{{- range $setting, $value := dict "TokenReviewsPerMinute" $values.rateLimits.tokenReviewsPerMinute "EncryptRequestsPerMinute" $values.rateLimits.encryptRequestsPerMinute }}
+{{- if not (kindIs "invalid" $value) }}
+- name: Kamus__RateLimits__{{ $setting }}
+  value: {{ $value | int64 | quote }}
+{{- end }}
 {{- end }}
 {{- if $tls }}
 # Kestrel reloads these files when the Secret changes, so a renewed certificate needs no restart.
