@@ -53,6 +53,17 @@ public sealed class BaseTests
     }
 
     [SkippableFact]
+    public void The_example_ingress_exposes_the_encryptor_only_on_a_port_the_tls_overlay_serves()
+    {
+        var ingress = (V1Ingress)Assert.Single(KubernetesYaml.LoadAllFromString(File.ReadAllText(RepositoryPaths.Kustomize("examples/encryptor-ingress.yaml"))));
+        var service = Rendering.Kustomize.Render("overlays/tls-cert-manager").Named<V1Service>("kamus-encryptor");
+
+        var backend = Assert.Single(Assert.Single(ingress.Spec.Rules).Http.Paths).Backend.Service;
+        Assert.Equal((service.Metadata.Name, service.Metadata.NamespaceProperty), (backend.Name, ingress.Metadata.NamespaceProperty));
+        Assert.Contains(service.Spec.Ports, p => p.Name == backend.Port.Name);
+    }
+
+    [SkippableFact]
     public void The_decryptor_may_create_token_reviews_and_nothing_else()
     {
         var binding = Assert.Single(Base.All<V1ClusterRoleBinding>());
