@@ -31,6 +31,17 @@ public sealed class RbacTests
     }
 
     [SkippableFact]
+    public void No_binding_takes_the_name_of_an_upstream_binding_with_another_role()
+    {
+        // ClusterRoleBindings upstream's chart has made (name -> roleRef). A binding's roleRef is immutable, so the same
+        // name with another role would make `helm upgrade` from upstream's chart fail.
+        var upstream = new Dictionary<string, string> { ["kamus"] = "kamus-controller", ["kamus-controller"] = "kamus" };
+
+        Assert.All(Chart.All<V1ClusterRoleBinding>(), b =>
+            Assert.True(!upstream.TryGetValue(b.Metadata.Name, out var role) || role == b.RoleRef.Name, b.Metadata.Name));
+    }
+
+    [SkippableFact]
     public void No_rule_uses_a_wildcard_and_every_binding_names_one_of_the_charts_service_accounts()
     {
         var accounts = Chart.All<V1ServiceAccount>().Select(a => a.Metadata.Name).ToHashSet();
