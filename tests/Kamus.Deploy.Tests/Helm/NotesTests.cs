@@ -37,6 +37,16 @@ public sealed class NotesTests
     }
 
     [SkippableFact]
+    public void Workload_identity_users_are_told_which_service_accounts_their_cloud_must_now_trust()
+    {
+        var notes = HelmChart.Notes(["upstream-aws-kms-values.yaml"]);
+
+        Assert.Contains("add the accounts that reach your KMS to its trust", notes, StringComparison.Ordinal);
+        Assert.Contains("kamus-encryptor, kamus-decryptor", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cloud identity", HelmChart.Notes(["upstream-google-kms-values.yaml"]), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void The_sample_pod_spec_mounts_a_token_bound_to_the_servers_audience_and_names_the_decryptor()
     {
         var notes = HelmChart.Notes(["upstream-aws-kms-values.yaml"]);
