@@ -4,14 +4,14 @@ using Kamus.Wire.Formats;
 namespace Kamus.Client.FastPath;
 
 /// <summary>
-/// A bounded least-recently-used cache of unwrapped envelope data keys, by envelope format and wrapped key text (a key
-/// unwrapped for a v2 GCM envelope is never handed out for an upstream CBC one naming the same text). Evicted keys and,
-/// on <see cref="Dispose"/>, all keys are zeroed. It holds keys only, never plaintext.
+/// A bounded least-recently-used cache of unwrapped envelope data keys, by envelope format and wrapped key text (a
+/// key unwrapped for one format is never used for another: AES-GCM keys never decrypt CBC payloads). Evicted keys and, on
+/// <see cref="Dispose"/>, all keys are zeroed. It holds keys only, never plaintext.
 /// </summary>
 internal sealed class DataKeyCache : IDisposable
 {
     private readonly int _capacity;
-    private readonly Dictionary<(CiphertextFormat, string), LinkedListNode<Entry>> _entries = [];
+    private readonly Dictionary<(CiphertextFormat Format, string WrappedKey), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -64,12 +64,12 @@ internal sealed class DataKeyCache : IDisposable
             }
             else
             {
-                _entries[(format, wrappedKey)] = _recency.AddFirst(new Entry(format, wrappedKey, key));
+                _entries[(format, wrappedKey)] = _recency.AddFirst(new Entry((format, wrappedKey), key));
                 if (_entries.Count > _capacity)
                 {
                     var last = _recency.Last!;
                     _recency.RemoveLast();
-                    _entries.Remove((last.Value.Format, last.Value.WrappedKey));
+                    _entries.Remove(last.Value.Id);
                     evicted = last.Value.Key;
                 }
             }
@@ -103,7 +103,7 @@ internal sealed class DataKeyCache : IDisposable
 
     public override string ToString() => $"DataKeyCache({Count}/{_capacity})";
 
-    private sealed record Entry(CiphertextFormat Format, string WrappedKey, DataKey Key)
+    private sealed record Entry((CiphertextFormat Format, string WrappedKey) Id, DataKey Key)
     {
         public override string ToString() => "Entry(redacted)";
     }

@@ -49,9 +49,8 @@ internal sealed class SizeLimitedFileProvider(IFileProvider inner) : IFileProvid
             if (!inner.IsDirectory && inner.Length > MaxFileBytes)
             {
                 var key = inner.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                throw new KamusConfigurationException(
-                    [new KamusDecryptionFailure(key, KamusErrorKind.PayloadTooLarge, "(not read)")],
-                    $"the file {inner.Name} is {inner.Length} bytes, over the {MaxFileBytes}-byte limit of a ciphertext file, and was not read");
+                var reason = $"the file {inner.Name} is {inner.Length} bytes, over the {MaxFileBytes}-byte limit of a ciphertext file, and was not read";
+                throw new KamusConfigurationException([new KamusDecryptionFailure(key, KamusErrorKind.PayloadTooLarge, "(not read)", reason)]);
             }
 
             return inner.CreateReadStream();

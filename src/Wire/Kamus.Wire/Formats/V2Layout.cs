@@ -34,6 +34,16 @@ internal static class V2Layout
     /// <summary>The longest key id: 1 to 32 characters of <c>[A-Za-z0-9_-]</c>.</summary>
     public const int MaxKeyIdLength = 32;
 
+    /// <summary>
+    /// Whether <paramref name="text"/> looks like a value bound to a context (its prefix; it is not parsed). Readers
+    /// send a context only with such values, so servers that predate contexts see the requests they always did.
+    /// </summary>
+    public static bool LooksBound(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        return trimmed.StartsWith(BoundValuePrefix, StringComparison.Ordinal) || trimmed.StartsWith(BoundEnvelopePrefix, StringComparison.Ordinal);
+    }
+
     /// <summary>Whether <paramref name="keyId"/> is a valid key id.</summary>
     public static bool IsValidKeyId(ReadOnlySpan<char> keyId)
     {
