@@ -61,6 +61,11 @@ public sealed class KamusServerHost : IAsyncDisposable
             options.Settings["KeyManagement:AES:UseKeyDeriviation"] = "true";
             options.Settings["Kubernetes:ProxyUrl"] = standIn.Url.ToString();
 
+            // Every test client calls from 127.0.0.1, at volumes (fuzz, load, thousands of tokens) no real client sends:
+            // the per-client rate limits are off unless a test sets them (the rate-limit tests do).
+            options.Settings["Kamus:RateLimits:TokenReviewsPerMinute"] = "0";
+            options.Settings["Kamus:RateLimits:EncryptRequestsPerMinute"] = "0";
+
             // The server's appsettings.json filters logs for production; tests that scan logs for leaks must see
             // every record the server's own categories write.
             options.Settings["Logging:LogLevel:Default"] = "Trace";

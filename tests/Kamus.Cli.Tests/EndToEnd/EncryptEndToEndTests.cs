@@ -86,6 +86,23 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
     }
 
     [Fact]
+    public async Task An_empty_secret_is_encrypted_with_a_warning_as_upstream_allows()
+    {
+        using var dir = new TempDirectory();
+        var empty = dir.Write("empty.txt", string.Empty);
+
+        var fromStdin = await KamusTool.RunAsync(["encrypt", .. Target], stdin: string.Empty);
+        var fromFile = await KamusTool.RunAsync(["encrypt", .. Target, "-f", empty]);
+
+        using var client = server.CreateDecryptingClient();
+        Assert.Equal(ExitCodes.Ok, fromStdin.ExitCode);
+        Assert.Contains("empty", fromStdin.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await client.DecryptAsync(fromStdin.Stdout.Trim()));
+        Assert.Equal(ExitCodes.Ok, fromFile.ExitCode);
+        Assert.Equal(string.Empty, await client.DecryptAsync(fromFile.Stdout.Trim()));
+    }
+
+    [Fact]
     public async Task The_default_service_account_is_refused_before_anything_is_sent()
     {
         var result = await KamusTool.RunAsync(["encrypt", "-a", "default", "-n", CliServerFixture.Namespace, "-u", server.Url.ToString()], stdin: "x");

@@ -16,7 +16,7 @@ internal sealed record SecretSource(string? Inline, string? FilePath, string Fil
 /// </summary>
 internal static class SecretReader
 {
-    /// <exception cref="CliException">No source or two sources, an unreadable file, an empty secret, or a newline without --ignore-new-line.</exception>
+    /// <exception cref="CliException">No source or two sources, an unreadable file, or a newline without --ignore-new-line.</exception>
     public static async Task<string> ReadAsync(SecretSource source, CliConsole console, CancellationToken cancellationToken)
     {
         string secret;
@@ -45,7 +45,8 @@ internal static class SecretReader
 
         if (secret.Length == 0)
         {
-            throw CliException.Input($"the secret from {source} is empty.");
+            // A value like any other (upstream's API and kamus-cli encrypt it), but often an unset variable: say so.
+            console.Warning($"the secret from {source} is empty; encrypting the empty string.");
         }
 
         if (!source.AllowNewLine && secret.AsSpan().IndexOfAny('\n', '\r') >= 0)
