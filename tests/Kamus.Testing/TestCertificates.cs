@@ -14,12 +14,7 @@ public static class TestCertificates
     public static X509Certificate2 CreateSelfSignedLoopback()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var request = LoopbackRequest(key, isAuthority: true);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
 
         // Kestrel on Linux needs the key in a form it can use: round-trip through PKCS#12.
@@ -39,12 +34,7 @@ public static class TestCertificates
         using var authority = authorityRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
 
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var leafRequest = new CertificateRequest("CN=127.0.0.1", leafKey, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        leafRequest.CertificateExtensions.Add(names.Build());
-        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        var leafRequest = LoopbackRequest(leafKey, isAuthority: false);
         var usages = new OidCollection();
         foreach (var usage in extendedKeyUsages)
         {
@@ -55,5 +45,17 @@ public static class TestCertificates
         using var signed = leafRequest.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(6), RandomNumberGenerator.GetBytes(16));
         using var withKey = signed.CopyWithPrivateKey(leafKey);
         return (X509CertificateLoader.LoadCertificate(authority.RawData), X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null));
+    }
+
+    // A certificate request for 127.0.0.1 and localhost.
+    private static CertificateRequest LoopbackRequest(ECDsa key, bool isAuthority)
+    {
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isAuthority, false, 0, true));
+        return request;
     }
 }
