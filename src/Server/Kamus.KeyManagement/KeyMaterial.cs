@@ -2,7 +2,9 @@ using Kamus.KeyManagement.Aes;
 using System.Security.Cryptography;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
+using Kamus.KeyManagement.AzureKeyVault;
 using Kamus.KeyManagement.Pkcs11;
+using Microsoft.Extensions.Configuration;
 
 namespace Kamus.KeyManagement;
 
@@ -18,15 +20,19 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>The <c>KeyManagement:Provider</c> value of the PKCS#11 provider.</summary>
     public const string Pkcs11ProviderName = "Pkcs11";
 
+    /// <summary>The <c>KeyManagement:Provider</c> value of the Azure Key Vault provider (upstream's name).</summary>
+    public const string AzureKeyVaultProviderName = "AzureKeyVault";
+
     private readonly Pkcs11MasterKeyProvider? _hsm;
 
-    private KeyMaterial(IMasterKeyProvider provider, AesKeyRing? ring, Pkcs11MasterKeyProvider? hsm, UpstreamAesKey upstream, bool usesDevelopmentKey)
+    private KeyMaterial(IMasterKeyProvider provider, AesKeyRing? ring, Pkcs11MasterKeyProvider? hsm, UpstreamAesKey upstream, bool usesDevelopmentKey, AzureKeyVaultMasterKeyProvider? keyVault = null)
     {
         Provider = provider;
         Ring = ring;
         _hsm = hsm;
         Upstream = upstream;
         UsesDevelopmentKey = usesDevelopmentKey;
+        KeyVault = keyVault;
     }
 
     /// <summary>The provider the v2 formats use.</summary>
@@ -41,8 +47,14 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>The PKCS#11 provider, or <see langword="null"/> with the in-memory provider.</summary>
     public Pkcs11MasterKeyProvider? Hsm => _hsm;
 
+    /// <summary>The Azure Key Vault provider, or <see langword="null"/> with another provider.</summary>
+    public AzureKeyVaultMasterKeyProvider? KeyVault { get; }
+
+    /// <summary>The provider that reads upstream's cloud KMS values, when the provider is a cloud KMS.</summary>
+    public IUpstreamKms? UpstreamKms => KeyVault;
+
     /// <summary>Every key id that unwraps.</summary>
-    public IReadOnlyCollection<string> KeyIds => [.. _hsm?.KeyIds ?? [], .. Ring?.KeyIds ?? []];
+    public IReadOnlyCollection<string> KeyIds => [.. _hsm?.KeyIds ?? [], .. KeyVault is null ? [] : new[] { AzureKeyVaultMasterKeyProvider.KeyId }, .. Ring?.KeyIds ?? []];
 
     /// <summary>The upstream AES key (may be <see cref="UpstreamAesKey.None"/>).</summary>
     public UpstreamAesKey Upstream { get; }
@@ -51,8 +63,11 @@ internal sealed class KeyMaterial : IDisposable
     public bool UsesDevelopmentKey { get; }
 
     /// <summary>Reads the keys, or explains which setting is wrong (never showing a value).</summary>
+    /// <param name="options">The <c>KeyManagement</c> settings.</param>
+    /// <param name="developmentMode">Whether the insecure development key may be used.</param>
+    /// <param name="services">What a cloud KMS provider takes from the host; required by those providers only.</param>
     /// <exception cref="KamusSettingsException">No usable key, or a malformed one.</exception>
-    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode)
+    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode, KeyMaterialServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.Equals(options.Provider, Pkcs11ProviderName, StringComparison.OrdinalIgnoreCase))
@@ -60,10 +75,15 @@ internal sealed class KeyMaterial : IDisposable
             return LoadPkcs11(options);
         }
 
+        if (string.Equals(options.Provider, AzureKeyVaultProviderName, StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadAzureKeyVault(options, services ?? throw new ArgumentNullException(nameof(services), "A cloud KMS provider needs the host's services."));
+        }
+
         if (!string.IsNullOrEmpty(options.Provider) && !string.Equals(options.Provider, "AESKey", StringComparison.OrdinalIgnoreCase))
         {
             throw new KamusSettingsException(
-                $"KeyManagement:Provider '{options.Provider}' is not supported by this server; use 'AESKey' (keys in configuration) or 'Pkcs11' (keys in an HSM).");
+                $"KeyManagement:Provider '{options.Provider}' is not supported by this server; use 'AESKey' (keys in configuration), 'Pkcs11' (keys in an HSM) or 'AzureKeyVault'.");
         }
 
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -110,21 +130,11 @@ internal sealed class KeyMaterial : IDisposable
     // Under PKCS#11 the token holds the keys that wrap; keys in configuration only read older values (legacy).
     private static KeyMaterial LoadPkcs11(KeyManagementOptions options)
     {
-        if (!string.IsNullOrWhiteSpace(options.KeyRing.CurrentKeyId))
-        {
-            throw new KamusSettingsException(
-                "KeyManagement:KeyRing:CurrentKeyId cannot be used with KeyManagement:Provider=Pkcs11: the current key is KeyManagement:Pkcs11:CurrentKeyLabel, and keys in configuration only unwrap older values.");
-        }
-
-        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        AesKeyRing? legacy = null;
-        UpstreamAesKey? upstream = null;
+        RefuseRingCurrentKey(options, Pkcs11ProviderName, "KeyManagement:Pkcs11:CurrentKeyLabel");
+        var (legacy, upstream) = ReadLegacyKeys(options);
         Pkcs11MasterKeyProvider? hsm = null;
         try
         {
-            var upstreamKey = ReadConfiguredKeys(options, keys);
-            upstream = upstreamKey is null ? UpstreamAesKey.None : new UpstreamAesKey(upstreamKey, options.AES.UseKeyDeriviation);
-            legacy = keys.Count == 0 ? null : new AesKeyRing(keys.Keys.Order(StringComparer.Ordinal).First(), keys);
             hsm = Pkcs11MasterKeyProvider.Open(options.Pkcs11);
             if (legacy is not null && legacy.KeyIds.FirstOrDefault(hsm.HasKey) is { } clash)
             {
@@ -132,13 +142,65 @@ internal sealed class KeyMaterial : IDisposable
                     $"Key id '{clash}' names both a key in token '{hsm.TokenLabel}' and a key in configuration; relabel one of them.");
             }
 
-            IMasterKeyProvider provider = legacy is null ? hsm : new LegacyKeyFallback(hsm, legacy);
-            return new KeyMaterial(provider, legacy, hsm, upstream, usesDevelopmentKey: false);
+            return new KeyMaterial(Beside(hsm, legacy), legacy, hsm, upstream, usesDevelopmentKey: false);
         }
         catch
         {
             hsm?.Dispose();
             legacy?.Dispose();
+            upstream.Dispose();
+            throw;
+        }
+    }
+
+    // Under Azure Key Vault each service account's RSA key wraps; keys in configuration only read older values (legacy).
+    private static KeyMaterial LoadAzureKeyVault(KeyManagementOptions options, KeyMaterialServices services)
+    {
+        RefuseRingCurrentKey(options, AzureKeyVaultProviderName, "the service account's key in Key Vault");
+        var (legacy, upstream) = ReadLegacyKeys(options);
+        try
+        {
+            var directory = services.Configuration.GetSection(ActiveDirectoryOptions.SectionName).Get<ActiveDirectoryOptions>() ?? new ActiveDirectoryOptions();
+            var http = services.HttpClients.CreateClient(AzureKeyVaultSetup.HttpClientName);
+            var vault = AzureKeyVaultSetup.Create(options.KeyVault, directory, http, services.Time, services.Loggers);
+            if (legacy is not null && legacy.HasKey(AzureKeyVaultMasterKeyProvider.KeyId))
+            {
+                throw new KamusSettingsException(
+                    $"Key id '{AzureKeyVaultMasterKeyProvider.KeyId}' is the Azure Key Vault provider's own; give the key in configuration another id.");
+            }
+
+            return new KeyMaterial(Beside(vault, legacy), legacy, null, upstream, usesDevelopmentKey: false, vault);
+        }
+        catch
+        {
+            legacy?.Dispose();
+            upstream.Dispose();
+            throw;
+        }
+    }
+
+    private static void RefuseRingCurrentKey(KeyManagementOptions options, string provider, string currentKey)
+    {
+        if (!string.IsNullOrWhiteSpace(options.KeyRing.CurrentKeyId))
+        {
+            throw new KamusSettingsException(
+                $"KeyManagement:KeyRing:CurrentKeyId cannot be used with KeyManagement:Provider={provider}: the current key is {currentKey}, and keys in configuration only unwrap older values.");
+        }
+    }
+
+    // KeyManagement:AES:Key and KeyManagement:KeyRing:Keys as unwrap-only keys beside a provider outside the process.
+    private static (AesKeyRing? Legacy, UpstreamAesKey Upstream) ReadLegacyKeys(KeyManagementOptions options)
+    {
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        UpstreamAesKey? upstream = null;
+        try
+        {
+            var upstreamKey = ReadConfiguredKeys(options, keys);
+            upstream = upstreamKey is null ? UpstreamAesKey.None : new UpstreamAesKey(upstreamKey, options.AES.UseKeyDeriviation);
+            return (keys.Count == 0 ? null : new AesKeyRing(keys.Keys.Order(StringComparer.Ordinal).First(), keys), upstream);
+        }
+        catch
+        {
             upstream?.Dispose();
             throw;
         }
@@ -147,6 +209,9 @@ internal sealed class KeyMaterial : IDisposable
             Zero(keys);
         }
     }
+
+    private static IMasterKeyProvider Beside(IMasterKeyProvider primary, AesKeyRing? legacy) =>
+        legacy is null ? primary : new LegacyKeyFallback(primary, legacy);
 
     // KeyManagement:AES:Key (as key id k0) and KeyManagement:KeyRing:Keys into keys; returns the upstream key, if any.
     private static byte[]? ReadConfiguredKeys(KeyManagementOptions options, Dictionary<string, byte[]> keys)

@@ -28,21 +28,17 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled);
-        if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
-        {
-            keys.Dispose();
-            throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
-        }
-
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
-        services.AddSingleton(_ => keys);
-        services.AddSingleton(keys.Provider);
-        services.AddSingleton(keys.Upstream);
+        services.AddHttpClient();
+        // Loaded by the container (a cloud KMS provider takes its HTTP clients, clock and logging from it), which also
+        // disposes the keys (zeroes them, closes HSM sessions) with the app; resolved right after Build to fail fast.
+        services.AddSingleton(sp => KeyMaterial.Load(keyOptions, kamus.Development.Enabled, new KeyMaterialServices(
+            configuration, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton(sp => sp.GetRequiredService<KeyMaterial>().Provider);
+        services.AddSingleton(sp => sp.GetRequiredService<KeyMaterial>().Upstream);
         if (kamus.Development.Enabled)
         {
             services.AddSingleton<ITokenReviewer>(DevelopmentTokenReviewer.FromFile(kamus.Development.TokensFile));
@@ -54,7 +50,11 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
+        services.AddSingleton(sp =>
+        {
+            var keys = sp.GetRequiredService<KeyMaterial>();
+            return new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.UpstreamKms);
+        });
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -66,18 +66,22 @@ internal partial class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        WebApplication app;
+        var app = builder.Build();
+        KeyMaterial keys;
         try
         {
-            app = builder.Build();
+            keys = app.Services.GetRequiredService<KeyMaterial>();
+            if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
+            {
+                throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
+            }
         }
         catch
         {
-            keys.Dispose();
+            ((IDisposable)app).Dispose();
             throw;
         }
 
-        _ = app.Services.GetRequiredService<KeyMaterial>();
         LogStartup(app, kamus, keys);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
@@ -134,6 +138,13 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.KeyVault is { } vault)
+        {
+            var vaultUrl = vault.Vault.ToString();
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            LogKeyVault(logger, vaultUrl, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
@@ -160,6 +171,9 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Azure Key Vault {Vault}: one RSA key per service account wraps and unwraps (created on first encrypt); legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogKeyVault(ILogger logger, string vault, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

@@ -12,7 +12,7 @@ namespace Kamus.KeyManagement.AzureKeyVault;
 /// read by <see cref="DecryptUpstreamAsync"/>.
 /// Refused values throw <see cref="CryptographicException"/>; vault failures <see cref="MasterKeyUnavailableException"/>.
 /// </summary>
-internal sealed class AzureKeyVaultMasterKeyProvider : IMasterKeyProvider
+internal sealed class AzureKeyVaultMasterKeyProvider : IMasterKeyProvider, IUpstreamKms
 {
     /// <summary>The v2 key id of values wrapped by this provider.</summary>
     public const string KeyId = "akv";
@@ -39,7 +39,7 @@ internal sealed class AzureKeyVaultMasterKeyProvider : IMasterKeyProvider
     public bool HasKey(string keyId) => string.Equals(keyId, KeyId, StringComparison.Ordinal);
 
     /// <inheritdoc />
-    public async ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default)
     {
         EnsureKnown(keyId);
         var name = KeyIdCreator.Create(identity);
@@ -63,7 +63,7 @@ internal sealed class AzureKeyVaultMasterKeyProvider : IMasterKeyProvider
     }
 
     /// <inheritdoc />
-    public async ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default)
     {
         EnsureKnown(keyId);
         var blob = KeyVaultWrappedBlob.Parse(wrapped);
@@ -87,7 +87,7 @@ internal sealed class AzureKeyVaultMasterKeyProvider : IMasterKeyProvider
     /// </summary>
     /// <exception cref="CryptographicException">The value is not for this account (or was altered).</exception>
     /// <exception cref="MasterKeyUnavailableException">The vault failed.</exception>
-    public ValueTask<byte[]> DecryptUpstreamAsync(ServiceAccountIdentity identity, ReadOnlyMemory<byte> ciphertext, CancellationToken cancellationToken) =>
+    public ValueTask<byte[]> DecryptUpstreamAsync(ServiceAccountIdentity identity, ReadOnlyMemory<byte> ciphertext, CancellationToken cancellationToken = default) =>
         Refusable(() => _client.KeyOperationAsync(KeyIdCreator.Create(identity), null, "decrypt", UpstreamAlgorithm, ciphertext, cancellationToken));
 
     private static void EnsureKnown(string keyId)

@@ -15,6 +15,9 @@ namespace Kamus.KeyManagement.AzureKeyVault;
 /// </summary>
 internal static class AzureKeyVaultSetup
 {
+    /// <summary>The name of the <see cref="HttpClient"/> (IHttpClientFactory) the provider calls Key Vault and Entra ID with.</summary>
+    public const string HttpClientName = "Kamus.KeyManagement.AzureKeyVault";
+
     /// <exception cref="KamusSettingsException">A setting is missing or wrong; the message names it, never a secret.</exception>
     public static AzureKeyVaultMasterKeyProvider Create(KeyVaultOptions vault, ActiveDirectoryOptions directory, HttpClient http, TimeProvider time, ILoggerFactory loggers)
     {

@@ -19,13 +19,15 @@ internal sealed class CiphertextService
     private readonly IMasterKeyProvider _keys;
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
+    private readonly IUpstreamKms? _upstreamKms;
 
-    /// <summary>Creates the service.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format)
+    /// <summary>Creates the service; <paramref name="upstreamKms"/> reads upstream's cloud KMS values, when the provider is one.</summary>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, IUpstreamKms? upstreamKms = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
+        _upstreamKms = upstreamKms;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
@@ -99,6 +101,9 @@ internal sealed class CiphertextService
         {
             case CiphertextFormat.UpstreamAes:
                 return DecryptUpstream(identity, parsed.Iv, parsed.Body);
+            case CiphertextFormat.UpstreamKms:
+                var (kmsPlaintext, kmsFailure) = await DecryptUpstreamKmsAsync(identity, parsed.Body, cancellationToken).ConfigureAwait(false);
+                return kmsPlaintext is null ? kmsFailure : Utf8OrForbidden(kmsPlaintext);
             case CiphertextFormat.V2Value:
                 return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2WrappedKey:
@@ -238,25 +243,50 @@ internal sealed class CiphertextService
             }
         }
 
-        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key.
-        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format != CiphertextFormat.UpstreamAes)
+        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key, or a
+        // cloud KMS ciphertext of the data key (base64 of it under Azure Key Vault and Google Cloud KMS, raw under AWS).
+        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format is not (CiphertextFormat.UpstreamAes or CiphertextFormat.UpstreamKms))
         {
-            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an AESKey value"));
-        }
-
-        if (!_upstream.IsConfigured)
-        {
-            return (null, DecryptResult.Invalid("upstream values need KeyManagement:AES:Key"));
+            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an upstream value"));
         }
 
         byte[] base64Key;
-        try
+        if (wrapped.Format == CiphertextFormat.UpstreamKms)
         {
-            base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
+            var (kmsKey, kmsFailure) = await DecryptUpstreamKmsAsync(identity, wrapped.Body, cancellationToken).ConfigureAwait(false);
+            if (kmsKey is null)
+            {
+                return (null, kmsFailure);
+            }
+
+            if (kmsKey.Length == KeyDerivation.KeySize)
+            {
+                try
+                {
+                    return (DataKey.FromBytes(kmsKey), default);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(kmsKey);
+                }
+            }
+
+            base64Key = kmsKey;
         }
-        catch (CryptographicException)
+        else if (!_upstream.IsConfigured)
         {
-            return (null, DecryptResult.Forbidden);
+            return (null, DecryptResult.Invalid("upstream values need KeyManagement:AES:Key"));
+        }
+        else
+        {
+            try
+            {
+                base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
+            }
+            catch (CryptographicException)
+            {
+                return (null, DecryptResult.Forbidden);
+            }
         }
 
         // Decoded from bytes straight into a stack buffer: the data key never becomes an (unzeroable) string.
@@ -271,6 +301,24 @@ internal sealed class CiphertextService
         {
             CryptographicOperations.ZeroMemory(keyBytes);
             CryptographicOperations.ZeroMemory(base64Key);
+        }
+    }
+
+    // The caller zeroes the plaintext.
+    private async ValueTask<(byte[]? Plaintext, DecryptResult Failure)> DecryptUpstreamKmsAsync(ServiceAccountIdentity identity, byte[] ciphertext, CancellationToken cancellationToken)
+    {
+        if (_upstreamKms is null)
+        {
+            return (null, DecryptResult.Invalid("upstream cloud KMS values need the KeyManagement:Provider they were made with"));
+        }
+
+        try
+        {
+            return (await _upstreamKms.DecryptUpstreamAsync(identity, ciphertext, cancellationToken).ConfigureAwait(false), default);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
         }
     }
 

@@ -17,6 +17,13 @@ internal enum CiphertextFormat
 
     /// <summary>v2 envelope: <c>k2e.&lt;keyId&gt;.&lt;sealed key&gt;.&lt;sealed payload&gt;</c>, AES-256-GCM under a shared data key.</summary>
     V2Envelope,
+
+    /// <summary>
+    /// Upstream cloud KMS value: base64 of a KMS ciphertext, as upstream's Azure Key Vault (RSA-OAEP) and Google Cloud
+    /// KMS providers wrote short values; also the wrapped key of their (and AWS KMS's) envelopes. Names no key: the
+    /// service account names it.
+    /// </summary>
+    UpstreamKms,
 }
 
 /// <summary>Facts about a <see cref="CiphertextFormat"/>.</summary>

@@ -13,6 +13,14 @@ internal static class CiphertextParser
     /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
     public const int MaxLength = 1024 * 1024;
 
+    // The shortest cloud KMS ciphertext: Google Cloud KMS adds about 50 bytes to a plaintext, AWS about 150, and an
+    // Azure Key Vault RSA-OAEP value is at least 256.
+    private const int MinKmsCiphertextBytes = 48;
+
+    // A sealed data key is exactly this under the AES key ring and PKCS#11; a cloud provider's wrapping (RSA, a KMS
+    // blob) is longer, and the provider checks its own layout.
+    private const int MinSealedKeyBytes = KeyDerivation.KeySize + AesGcmSealer.Overhead;
+
     private static string? s_lastKeyId;
 
     /// <summary>Parses <paramref name="text"/>, or returns a reason why it is not a Kamus ciphertext.</summary>
@@ -51,6 +59,11 @@ internal static class CiphertextParser
             return TryParseUpstreamEnvelope(text, out parsed, out reason);
         }
 
+        if (!text.Contains(':', StringComparison.Ordinal))
+        {
+            return TryParseUpstreamKms(text, out parsed, out reason);
+        }
+
         if (!TryParseUpstreamAes(text, out var iv, out var body, out var aesReason))
         {
             reason = aesReason;
@@ -87,6 +100,21 @@ internal static class CiphertextParser
         }
 
         parsed = new ParsedCiphertext(CiphertextFormat.UpstreamEnvelope, null, iv, body, wrappedKey, []);
+        return true;
+    }
+
+    // Base64 of at least MinKmsCiphertextBytes: shorter base64 (a word, a number) is too short to be any KMS's ciphertext.
+    private static bool TryParseUpstreamKms(string text, out ParsedCiphertext? parsed, out string? reason)
+    {
+        parsed = null;
+        if (!TryFromBase64(text, out var blob) || blob.Length < MinKmsCiphertextBytes)
+        {
+            reason = "an upstream value must be <base64 iv>:<base64 ciphertext>, or base64 of a cloud KMS ciphertext";
+            return false;
+        }
+
+        parsed = new ParsedCiphertext(CiphertextFormat.UpstreamKms, null, [], blob, null, []);
+        reason = null;
         return true;
     }
 
@@ -158,18 +186,18 @@ internal static class CiphertextParser
                 parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
                 break;
             case CiphertextFormat.V2WrappedKey:
-                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                if (first.Length < MinSealedKeyBytes)
                 {
-                    reason = "the wrapped key has the wrong length";
+                    reason = "the wrapped key is too short";
                     return false;
                 }
 
                 parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
                 break;
             default:
-                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                if (first.Length < MinSealedKeyBytes)
                 {
-                    reason = "the wrapped key has the wrong length";
+                    reason = "the wrapped key is too short";
                     return false;
                 }
 
