@@ -55,6 +55,9 @@ internal partial class KamusServerApplication
             var keys = sp.GetRequiredService<KeyMaterial>();
             return new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.UpstreamKms);
         });
+        services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
+        services.AddSingleton<AuthenticatedRequests>();
+        services.AddSingleton<RewrapEndpoints>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -90,6 +93,7 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
         HealthEndpoints.Map(app);
         return app;
     }
