@@ -141,7 +141,8 @@ internal sealed class KeyVaultRestClient
         catch (AuthenticationFailedException e)
         {
             // Azure.Identity's messages name the credential and Entra ID's AADSTS reason, never the secret.
-            throw new KeyVaultRequestException(0, null, $"Key Vault {operation} on key '{name}': no token: {FirstLine(e.Message)}", e);
+            var reason = FirstLine(e.Message).TrimEnd(' ', ':', '.') + (e.InnerException is { } inner ? ": " + FirstLine(inner.Message) : string.Empty);
+            throw new KeyVaultRequestException(0, null, $"Key Vault {operation} on key '{name}': no token: {reason}", e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,114 @@
+using Kamus.KeyManagement.AzureKeyVault;
+using Kamus.Testing;
+using Kamus.Testing.Kms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kamus.Server.Tests.AzureKeyVault;
+
+/// <summary>
+/// The real server with <c>KeyManagement:Provider=AzureKeyVault</c> against an <see cref="AzureKeyVaultStandIn"/>,
+/// configured by settings only (exactly what environment variables would carry), with tokens for <c>ns-a:sa1</c>,
+/// <c>ns-a:sa2</c> and <c>ns-b:sa1</c>. The one thing beyond settings is trusting the stand-in's self-signed
+/// certificate for its Entra ID endpoint, through the provider's named HttpClient, as a real deployment trusts Entra
+/// ID through the system store.
+/// </summary>
+public sealed class KeyVaultServer : IAsyncDisposable
+{
+    public const string ClientId = "kamus-server-app";
+
+    // Looks like a secret on purpose: the leak tests search every log line and answer for it.
+    public const string ClientSecret = "kv~Secret.DoNotLog-4f1e9c";
+
+    public const string TokenA1 = "kv-token-ns-a-sa1";
+    public const string TokenA2 = "kv-token-ns-a-sa2";
+    public const string TokenB1 = "kv-token-ns-b-sa1";
+
+    private KeyVaultServer(AzureKeyVaultStandIn vault, KamusServerHost host)
+    {
+        Vault = vault;
+        Host = host;
+        Api = new KamusApi(host.CreateHttpClient());
+    }
+
+    public AzureKeyVaultStandIn Vault { get; }
+
+    public KamusServerHost Host { get; }
+
+    public KamusApi Api { get; }
+
+    /// <summary>The settings that point the server at <paramref name="vault"/>, as environment variables would.</summary>
+    public static Dictionary<string, string?> Settings(AzureKeyVaultStandIn vault) => new()
+    {
+        ["KeyManagement:Provider"] = "AzureKeyVault",
+        ["KeyManagement:AES:Key"] = null,
+        ["KeyManagement:AES:UseKeyDeriviation"] = null,
+        ["KeyManagement:KeyVault:Url"] = vault.VaultUrl.ToString(),
+        ["KeyManagement:KeyVault:KeyType"] = "RSA",
+        ["KeyManagement:KeyVault:KeyLength"] = "3072",
+        ["KeyManagement:KeyVault:MaximumDataLength"] = "214",
+        ["KeyManagement:KeyVault:MaxRetries"] = "1",
+        ["ActiveDirectory:ClientId"] = ClientId,
+        ["ActiveDirectory:ClientSecret"] = ClientSecret,
+        ["ActiveDirectory:AuthorityHost"] = vault.AuthorityHost.ToString(),
+    };
+
+    /// <summary>Starts a stand-in and the server; <paramref name="configure"/> may change the settings.</summary>
+    public static async Task<KeyVaultServer> StartAsync(Action<AzureKeyVaultStandIn, KamusServerHostOptions>? configure = null)
+    {
+        var vault = await AzureKeyVaultStandIn.StartAsync();
+        vault.AddClient(ClientId, ClientSecret);
+        try
+        {
+            var host = await KamusServerHost.StartAsync(options =>
+            {
+                foreach (var (key, value) in Settings(vault))
+                {
+                    options.Settings[key] = value;
+                }
+
+                options.ConfigureBuilder = builder => Trust(builder.Services, vault);
+                configure?.Invoke(vault, options);
+            });
+            host.StandIn.AddToken(TokenA1, "ns-a", "sa1");
+            host.StandIn.AddToken(TokenA2, "ns-a", "sa2");
+            host.StandIn.AddToken(TokenB1, "ns-b", "sa1");
+            return new KeyVaultServer(vault, host);
+        }
+        catch
+        {
+            await vault.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Makes the provider's HttpClient trust the stand-in's certificate.</summary>
+    public static void Trust(IServiceCollection services, AzureKeyVaultStandIn vault) =>
+        services.AddHttpClient(AzureKeyVaultSetup.HttpClientName).ConfigurePrimaryHttpMessageHandler(vault.CreateTrustingHandler);
+
+    /// <summary>Every log line the server wrote, and its exception messages.</summary>
+    public string AllLogText() => string.Join("\n", Host.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Vault.DisposeAsync();
+    }
+}
+
+/// <summary>One <see cref="KeyVaultServer"/> shared by the tests of a class.</summary>
+public sealed class KeyVaultServerFixture : IAsyncLifetime
+{
+    private KeyVaultServer? _server;
+
+    public KeyVaultServer Server => _server!;
+
+    public async Task InitializeAsync() => _server = await KeyVaultServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
