@@ -54,7 +54,7 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -78,6 +78,7 @@ internal partial class KamusServerApplication
         }
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
         LogStartup(app, kamus, keys);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
@@ -134,6 +135,12 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
+        {
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            LogCloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
@@ -160,6 +167,9 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogCloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);
