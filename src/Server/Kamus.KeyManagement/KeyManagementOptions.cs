@@ -1,4 +1,5 @@
 using Kamus.KeyManagement.AzureKeyVault;
+using Kamus.KeyManagement.Cloud;
 using Kamus.KeyManagement.Pkcs11;
 namespace Kamus.KeyManagement;
 
@@ -19,6 +20,9 @@ internal sealed class KeyManagementOptions
 
     /// <summary>The PKCS#11 provider's settings (<c>KeyManagement:Pkcs11</c>).</summary>
     public Pkcs11Options Pkcs11 { get; set; } = new();
+
+    /// <summary>The cache of data keys a cloud KMS unwrapped (<c>KeyManagement:DataKeyCache</c>).</summary>
+    public DataKeyCacheOptions DataKeyCache { get; set; } = new();
 
     /// <summary>The Azure Key Vault provider's settings (<c>KeyManagement:KeyVault</c>, upstream's section).</summary>
     public KeyVaultOptions KeyVault { get; set; } = new();

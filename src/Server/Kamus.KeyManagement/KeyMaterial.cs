@@ -3,14 +3,16 @@ using System.Security.Cryptography;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.AzureKeyVault;
+using Kamus.KeyManagement.Cloud;
 using Kamus.KeyManagement.Pkcs11;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Kamus.KeyManagement;
 
 /// <summary>
-/// The master keys read from configuration: the provider of the v2 formats (the in-memory key ring, or a PKCS#11
-/// token), and the upstream AES key.
+/// The master keys read from configuration: the provider of the v2 formats (the in-memory key ring, a PKCS#11 token,
+/// or a cloud KMS), and the upstream AES key.
 /// </summary>
 internal sealed class KeyMaterial : IDisposable
 {
@@ -24,15 +26,16 @@ internal sealed class KeyMaterial : IDisposable
     public const string AzureKeyVaultProviderName = "AzureKeyVault";
 
     private readonly Pkcs11MasterKeyProvider? _hsm;
+    private AzureKeyVaultKms? _keyVault;
 
-    private KeyMaterial(IMasterKeyProvider provider, AesKeyRing? ring, Pkcs11MasterKeyProvider? hsm, UpstreamAesKey upstream, bool usesDevelopmentKey, AzureKeyVaultMasterKeyProvider? keyVault = null)
+    private KeyMaterial(IMasterKeyProvider provider, AesKeyRing? ring, IMasterKeyProvider? external, UpstreamAesKey upstream, bool usesDevelopmentKey)
     {
         Provider = provider;
         Ring = ring;
-        _hsm = hsm;
+        _hsm = external as Pkcs11MasterKeyProvider;
+        Cloud = external as CloudMasterKeyProvider;
         Upstream = upstream;
         UsesDevelopmentKey = usesDevelopmentKey;
-        KeyVault = keyVault;
     }
 
     /// <summary>The provider the v2 formats use.</summary>
@@ -47,14 +50,11 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>The PKCS#11 provider, or <see langword="null"/> with the in-memory provider.</summary>
     public Pkcs11MasterKeyProvider? Hsm => _hsm;
 
-    /// <summary>The Azure Key Vault provider, or <see langword="null"/> with another provider.</summary>
-    public AzureKeyVaultMasterKeyProvider? KeyVault { get; }
-
-    /// <summary>The provider that reads upstream's cloud KMS values, when the provider is a cloud KMS.</summary>
-    public IUpstreamKms? UpstreamKms => KeyVault;
+    /// <summary>The cloud KMS provider, or <see langword="null"/> with any other provider.</summary>
+    public CloudMasterKeyProvider? Cloud { get; }
 
     /// <summary>Every key id that unwraps.</summary>
-    public IReadOnlyCollection<string> KeyIds => [.. _hsm?.KeyIds ?? [], .. KeyVault is null ? [] : new[] { AzureKeyVaultMasterKeyProvider.KeyId }, .. Ring?.KeyIds ?? []];
+    public IReadOnlyCollection<string> KeyIds => [.. _hsm?.KeyIds ?? [], .. Cloud is null ? [] : new[] { Cloud.CurrentKeyId }, .. Ring?.KeyIds ?? []];
 
     /// <summary>The upstream AES key (may be <see cref="UpstreamAesKey.None"/>).</summary>
     public UpstreamAesKey Upstream { get; }
@@ -65,9 +65,9 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>Reads the keys, or explains which setting is wrong (never showing a value).</summary>
     /// <param name="options">The <c>KeyManagement</c> settings.</param>
     /// <param name="developmentMode">Whether the insecure development key may be used.</param>
-    /// <param name="services">What a cloud KMS provider takes from the host; required by those providers only.</param>
+    /// <param name="configuration">All settings, for a provider that reads sections beside <c>KeyManagement</c> (Azure Key Vault's <c>ActiveDirectory</c>).</param>
     /// <exception cref="KamusSettingsException">No usable key, or a malformed one.</exception>
-    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode, KeyMaterialServices? services = null)
+    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.Equals(options.Provider, Pkcs11ProviderName, StringComparison.OrdinalIgnoreCase))
@@ -77,13 +77,13 @@ internal sealed class KeyMaterial : IDisposable
 
         if (string.Equals(options.Provider, AzureKeyVaultProviderName, StringComparison.OrdinalIgnoreCase))
         {
-            return LoadAzureKeyVault(options, services ?? throw new ArgumentNullException(nameof(services), "A cloud KMS provider needs the host's services."));
+            return LoadAzureKeyVault(options, configuration);
         }
 
         if (!string.IsNullOrEmpty(options.Provider) && !string.Equals(options.Provider, "AESKey", StringComparison.OrdinalIgnoreCase))
         {
             throw new KamusSettingsException(
-                $"KeyManagement:Provider '{options.Provider}' is not supported by this server; use 'AESKey' (keys in configuration), 'Pkcs11' (keys in an HSM) or 'AzureKeyVault'.");
+                $"KeyManagement:Provider '{options.Provider}' is not supported by this server; use 'AESKey' (keys in configuration), 'Pkcs11' (keys in an HSM), or 'AwsKms', 'GoogleKms' or 'AzureKeyVault' (keys in a cloud KMS).");
         }
 
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -119,88 +119,89 @@ internal sealed class KeyMaterial : IDisposable
         }
     }
 
-    /// <summary>Zeroes every in-memory key and releases the HSM.</summary>
+    /// <summary>Gives the providers that log (a cloud KMS logs the keys it creates) the host's loggers.</summary>
+    public void AttachLogging(ILoggerFactory loggers) => Cloud?.AttachLogging(loggers);
+
+    /// <summary>Gives the providers that call over HTTP themselves (Azure Key Vault) the host's HTTP clients.</summary>
+    public void AttachHttpClients(IHttpClientFactory httpClients) => _keyVault?.AttachHttpClients(httpClients);
+
+    /// <summary>Zeroes every in-memory key and releases the HSM or the KMS client.</summary>
     public void Dispose()
     {
         Ring?.Dispose();
         _hsm?.Dispose();
+        Cloud?.Dispose();
         Upstream.Dispose();
     }
 
-    // Under PKCS#11 the token holds the keys that wrap; keys in configuration only read older values (legacy).
-    private static KeyMaterial LoadPkcs11(KeyManagementOptions options)
+    // Upstream's Azure provider: KeyManagement:KeyVault, and the application in the top-level ActiveDirectory section.
+    private static KeyMaterial LoadAzureKeyVault(KeyManagementOptions options, IConfiguration? configuration)
     {
-        RefuseRingCurrentKey(options, Pkcs11ProviderName, "KeyManagement:Pkcs11:CurrentKeyLabel");
-        var (legacy, upstream) = ReadLegacyKeys(options);
-        Pkcs11MasterKeyProvider? hsm = null;
-        try
-        {
-            hsm = Pkcs11MasterKeyProvider.Open(options.Pkcs11);
-            if (legacy is not null && legacy.KeyIds.FirstOrDefault(hsm.HasKey) is { } clash)
-            {
-                throw new KamusSettingsException(
-                    $"Key id '{clash}' names both a key in token '{hsm.TokenLabel}' and a key in configuration; relabel one of them.");
-            }
-
-            return new KeyMaterial(Beside(hsm, legacy), legacy, hsm, upstream, usesDevelopmentKey: false);
-        }
-        catch
-        {
-            hsm?.Dispose();
-            legacy?.Dispose();
-            upstream.Dispose();
-            throw;
-        }
+        var directory = configuration?.GetSection(ActiveDirectoryOptions.SectionName).Get<ActiveDirectoryOptions>() ?? new ActiveDirectoryOptions();
+        AzureKeyVaultKms? kms = null;
+        var material = LoadCloud(options, AzureKeyVaultProviderName, () => kms = new AzureKeyVaultKms(AzureKeyVaultSettings.Check(options.KeyVault, directory)));
+        material._keyVault = kms;
+        return material;
     }
 
-    // Under Azure Key Vault each service account's RSA key wraps; keys in configuration only read older values (legacy).
-    private static KeyMaterial LoadAzureKeyVault(KeyManagementOptions options, KeyMaterialServices services)
-    {
-        RefuseRingCurrentKey(options, AzureKeyVaultProviderName, "the service account's key in Key Vault");
-        var (legacy, upstream) = ReadLegacyKeys(options);
-        try
-        {
-            var directory = services.Configuration.GetSection(ActiveDirectoryOptions.SectionName).Get<ActiveDirectoryOptions>() ?? new ActiveDirectoryOptions();
-            var http = services.HttpClients.CreateClient(AzureKeyVaultSetup.HttpClientName);
-            var vault = AzureKeyVaultSetup.Create(options.KeyVault, directory, http, services.Time, services.Loggers);
-            if (legacy is not null && legacy.HasKey(AzureKeyVaultMasterKeyProvider.KeyId))
+    private static KeyMaterial LoadPkcs11(KeyManagementOptions options) =>
+        LoadBesideLegacyKeys(options, Pkcs11ProviderName, "KeyManagement:Pkcs11:CurrentKeyLabel", () => Pkcs11MasterKeyProvider.Open(options.Pkcs11), hsm => $"a key in token '{hsm.TokenLabel}'");
+
+    // A cloud KMS (selected by KeyManagement:Provider) wraps; its create method checks its settings, naming any wrong one.
+    private static KeyMaterial LoadCloud(KeyManagementOptions options, string providerName, Func<ICloudKms> create) =>
+        LoadBesideLegacyKeys(
+            options,
+            providerName,
+            "the KMS's own key per service account",
+            () =>
             {
-                throw new KamusSettingsException(
-                    $"Key id '{AzureKeyVaultMasterKeyProvider.KeyId}' is the Azure Key Vault provider's own; give the key in configuration another id.");
-            }
+                var cache = options.DataKeyCache.CreateCache(TimeProvider.System);
+                try
+                {
+                    return new CloudMasterKeyProvider(create(), cache);
+                }
+                catch
+                {
+                    cache?.Dispose();
+                    throw;
+                }
+            },
+            cloud => $"the {providerName} provider's values");
 
-            return new KeyMaterial(Beside(vault, legacy), legacy, null, upstream, usesDevelopmentKey: false, vault);
-        }
-        catch
-        {
-            legacy?.Dispose();
-            upstream.Dispose();
-            throw;
-        }
-    }
-
-    private static void RefuseRingCurrentKey(KeyManagementOptions options, string provider, string currentKey)
+    // Under an HSM or a cloud KMS, that backend holds the keys that wrap; keys in configuration only read older values
+    // (legacy), and upstream's AES key still reads upstream values: how a deployment moves off configured keys.
+    private static KeyMaterial LoadBesideLegacyKeys<T>(KeyManagementOptions options, string providerName, string currentKeySource, Func<T> open, Func<T, string> describe)
+        where T : class, IMasterKeyProvider, IDisposable
     {
         if (!string.IsNullOrWhiteSpace(options.KeyRing.CurrentKeyId))
         {
             throw new KamusSettingsException(
-                $"KeyManagement:KeyRing:CurrentKeyId cannot be used with KeyManagement:Provider={provider}: the current key is {currentKey}, and keys in configuration only unwrap older values.");
+                $"KeyManagement:KeyRing:CurrentKeyId cannot be used with KeyManagement:Provider={providerName}: the current key is {currentKeySource}, and keys in configuration only unwrap older values.");
         }
-    }
 
-    // KeyManagement:AES:Key and KeyManagement:KeyRing:Keys as unwrap-only keys beside a provider outside the process.
-    private static (AesKeyRing? Legacy, UpstreamAesKey Upstream) ReadLegacyKeys(KeyManagementOptions options)
-    {
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        AesKeyRing? legacy = null;
         UpstreamAesKey? upstream = null;
+        T? external = null;
         try
         {
             var upstreamKey = ReadConfiguredKeys(options, keys);
             upstream = upstreamKey is null ? UpstreamAesKey.None : new UpstreamAesKey(upstreamKey, options.AES.UseKeyDeriviation);
-            return (keys.Count == 0 ? null : new AesKeyRing(keys.Keys.Order(StringComparer.Ordinal).First(), keys), upstream);
+            legacy = keys.Count == 0 ? null : new AesKeyRing(keys.Keys.Order(StringComparer.Ordinal).First(), keys);
+            external = open();
+            if (legacy is not null && legacy.KeyIds.FirstOrDefault(external.HasKey) is { } clash)
+            {
+                throw new KamusSettingsException(
+                    $"Key id '{clash}' names both {describe(external)} and a key in configuration; relabel one of them.");
+            }
+
+            IMasterKeyProvider provider = legacy is null ? external : new LegacyKeyFallback(external, legacy);
+            return new KeyMaterial(provider, legacy, external, upstream, usesDevelopmentKey: false);
         }
         catch
         {
+            external?.Dispose();
+            legacy?.Dispose();
             upstream?.Dispose();
             throw;
         }
@@ -209,9 +210,6 @@ internal sealed class KeyMaterial : IDisposable
             Zero(keys);
         }
     }
-
-    private static IMasterKeyProvider Beside(IMasterKeyProvider primary, AesKeyRing? legacy) =>
-        legacy is null ? primary : new LegacyKeyFallback(primary, legacy);
 
     // KeyManagement:AES:Key (as key id k0) and KeyManagement:KeyRing:Keys into keys; returns the upstream key, if any.
     private static byte[]? ReadConfiguredKeys(KeyManagementOptions options, Dictionary<string, byte[]> keys)

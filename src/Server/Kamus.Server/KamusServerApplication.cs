@@ -28,17 +28,22 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
+        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
+        if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
+        {
+            keys.Dispose();
+            throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
+        }
+
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient();
-        // Loaded by the container (a cloud KMS provider takes its HTTP clients, clock and logging from it), which also
-        // disposes the keys (zeroes them, closes HSM sessions) with the app; resolved right after Build to fail fast.
-        services.AddSingleton(sp => KeyMaterial.Load(keyOptions, kamus.Development.Enabled, new KeyMaterialServices(
-            configuration, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())));
-        services.AddSingleton(sp => sp.GetRequiredService<KeyMaterial>().Provider);
-        services.AddSingleton(sp => sp.GetRequiredService<KeyMaterial>().Upstream);
+        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
+        services.AddSingleton(_ => keys);
+        services.AddSingleton(keys.Provider);
+        services.AddSingleton(keys.Upstream);
         if (kamus.Development.Enabled)
         {
             services.AddSingleton<ITokenReviewer>(DevelopmentTokenReviewer.FromFile(kamus.Development.TokensFile));
@@ -50,11 +55,7 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp =>
-        {
-            var keys = sp.GetRequiredService<KeyMaterial>();
-            return new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.UpstreamKms);
-        });
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud));
         services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
         services.AddSingleton<AuthenticatedRequests>();
         services.AddSingleton<RewrapEndpoints>();
@@ -69,22 +70,20 @@ internal partial class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        var app = builder.Build();
-        KeyMaterial keys;
+        WebApplication app;
         try
         {
-            keys = app.Services.GetRequiredService<KeyMaterial>();
-            if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
-            {
-                throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
-            }
+            app = builder.Build();
         }
         catch
         {
-            ((IDisposable)app).Dispose();
+            keys.Dispose();
             throw;
         }
 
+        _ = app.Services.GetRequiredService<KeyMaterial>();
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
         LogStartup(app, kamus, keys);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
@@ -142,11 +141,10 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
-        if (logger.IsEnabled(LogLevel.Information) && keys.KeyVault is { } vault)
+        if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
         {
-            var vaultUrl = vault.Vault.ToString();
             var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
-            LogKeyVault(logger, vaultUrl, legacyKeyIds);
+            LogCloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
         }
 
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
@@ -176,8 +174,8 @@ internal partial class KamusServerApplication
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Azure Key Vault {Vault}: one RSA key per service account wraps and unwraps (created on first encrypt); legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
-    private static partial void LogKeyVault(ILogger logger, string vault, string legacyKeyIds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogCloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

@@ -1,5 +1,4 @@
 using Kamus.Wire.Crypto;
-using Kamus.Client.FastPath;
 
 namespace Kamus.Client.Tests.FastPath;
 

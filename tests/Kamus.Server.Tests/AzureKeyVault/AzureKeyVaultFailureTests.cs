@@ -39,6 +39,21 @@ public sealed class AzureKeyVaultFailureTests
     }
 
     [Fact]
+    public async Task With_the_data_key_cache_on_a_value_read_again_by_its_account_costs_no_vault_call()
+    {
+        await using var server = await KeyVaultServer.StartAsync((_, o) => o.Settings["KeyManagement:DataKeyCache:MaxEntries"] = "100");
+        var made = await server.Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "cached" });
+        server.Vault.ResetCounts();
+        server.Vault.Failure = StandInFailure.ServiceUnavailable;
+
+        Assert.Equal((HttpStatusCode.OK, "cached"), await server.Api.DecryptTextAsync(KeyVaultServer.TokenA1, made["x"]));
+        Assert.Equal(0, server.Vault.Count("unwrapkey"));
+
+        // The cache answers only the identity the key was unwrapped for: another account still needs the vault.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA2, made["x"])).Status);
+    }
+
+    [Fact]
     public async Task An_unreachable_vault_answers_503()
     {
         await using var server = await KeyVaultServer.StartAsync();

@@ -70,15 +70,21 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     [Fact]
     public async Task The_first_encrypt_for_an_account_creates_its_key_under_upstreams_name_with_the_configured_type_and_size()
     {
+        await using var server = await KeyVaultServer.StartAsync((_, o) =>
+        {
+            o.Settings["KeyManagement:KeyVault:KeyType"] = "RSA-HSM";
+            o.Settings["KeyManagement:KeyVault:KeyLength"] = "3072";
+        });
         var name = UpstreamKeyVaultWriter.KeyName("ns-new", "fresh-app");
-        Assert.DoesNotContain(name, Server.Vault.KeyNames);
+        Assert.DoesNotContain(name, server.Vault.KeyNames);
 
-        await Api.EncryptOkAsync("first", "fresh-app", "ns-new");
-        await Api.EncryptManyOkAsync("fresh-app", "ns-new", new Dictionary<string, string> { ["a"] = "second" });
+        await server.Api.EncryptOkAsync("first", "fresh-app", "ns-new");
+        await server.Api.EncryptManyOkAsync("fresh-app", "ns-new", new Dictionary<string, string> { ["a"] = "second" });
 
-        Assert.Contains(name, Server.Vault.KeyNames);
-        Assert.Single(Server.Vault.Versions(name));
-        Assert.Equal(("RSA", 3072), Server.Vault.KeyShape(name));
+        Assert.Contains(name, server.Vault.KeyNames);
+        Assert.Single(server.Vault.Versions(name));
+        Assert.Equal(("RSA-HSM", 3072), server.Vault.KeyShape(name));
+        Assert.Contains(server.Host.Logs.GetSnapshot(), r => r.Message.Contains($"Created Key Vault key '{name}' for ns-new:fresh-app", StringComparison.Ordinal));
     }
 
     [Fact]

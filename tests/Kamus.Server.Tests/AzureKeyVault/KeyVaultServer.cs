@@ -44,9 +44,15 @@ public sealed class KeyVaultServer : IAsyncDisposable
         ["KeyManagement:AES:UseKeyDeriviation"] = null,
         ["KeyManagement:KeyVault:Url"] = vault.VaultUrl.ToString(),
         ["KeyManagement:KeyVault:KeyType"] = "RSA",
-        ["KeyManagement:KeyVault:KeyLength"] = "3072",
+        ["KeyManagement:KeyVault:KeyLength"] = "2048",
+
+        // Generous: a shared CI machine can take seconds to generate an RSA key, and a retried create adds a version.
+        ["KeyManagement:KeyVault:RequestTimeout"] = "00:01:00",
         ["KeyManagement:KeyVault:MaximumDataLength"] = "214",
         ["KeyManagement:KeyVault:MaxRetries"] = "1",
+
+        // Off, so that every unwrap reaches the vault and can be counted (or fail); one test turns it on.
+        ["KeyManagement:DataKeyCache:MaxEntries"] = "0",
         ["ActiveDirectory:ClientId"] = ClientId,
         ["ActiveDirectory:ClientSecret"] = ClientSecret,
         ["ActiveDirectory:AuthorityHost"] = vault.AuthorityHost.ToString(),
@@ -83,7 +89,7 @@ public sealed class KeyVaultServer : IAsyncDisposable
 
     /// <summary>Makes the provider's HttpClient trust the stand-in's certificate.</summary>
     public static void Trust(IServiceCollection services, AzureKeyVaultStandIn vault) =>
-        services.AddHttpClient(AzureKeyVaultSetup.HttpClientName).ConfigurePrimaryHttpMessageHandler(vault.CreateTrustingHandler);
+        services.AddHttpClient(AzureKeyVaultSettings.HttpClientName).ConfigurePrimaryHttpMessageHandler(vault.CreateTrustingHandler);
 
     /// <summary>Every log line the server wrote, and its exception messages.</summary>
     public string AllLogText() => string.Join("\n", Host.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kamus.KeyManagement.Cloud;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.KeyManagement.AzureKeyVault;

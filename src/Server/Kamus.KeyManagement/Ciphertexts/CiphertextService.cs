@@ -5,6 +5,7 @@ using Kamus.Wire.Crypto;
 using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Cloud;
 
 namespace Kamus.KeyManagement.Ciphertexts;
 
@@ -14,20 +15,22 @@ namespace Kamus.KeyManagement.Ciphertexts;
 /// </summary>
 internal sealed class CiphertextService
 {
+    private const string NoCloudProvider = "upstream cloud KMS values need the provider that made them (KeyManagement:Provider=AwsKms, GoogleKms or AzureKeyVault)";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IMasterKeyProvider _keys;
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
-    private readonly IUpstreamKms? _upstreamKms;
+    private readonly CloudMasterKeyProvider? _cloud;
 
-    /// <summary>Creates the service; <paramref name="upstreamKms"/> reads upstream's cloud KMS values, when the provider is one.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, IUpstreamKms? upstreamKms = null)
+    /// <summary>Creates the service; <paramref name="cloud"/> is the cloud KMS provider, which also reads upstream's values made with it.</summary>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, CloudMasterKeyProvider? cloud = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
-        _upstreamKms = upstreamKms;
+        _cloud = cloud;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
@@ -102,8 +105,7 @@ internal sealed class CiphertextService
             case CiphertextFormat.UpstreamAes:
                 return DecryptUpstream(identity, parsed.Iv, parsed.Body);
             case CiphertextFormat.UpstreamKms:
-                var (kmsPlaintext, kmsFailure) = await DecryptUpstreamKmsAsync(identity, parsed.Body, cancellationToken).ConfigureAwait(false);
-                return kmsPlaintext is null ? kmsFailure : Utf8OrForbidden(kmsPlaintext);
+                return await DecryptUpstreamKmsAsync(identity, parsed.Body, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2Value:
                 return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2WrappedKey:
@@ -132,6 +134,28 @@ internal sealed class CiphertextService
         }
 
         return Utf8OrForbidden(plaintext);
+    }
+
+    private async ValueTask<DecryptResult> DecryptUpstreamKmsAsync(ServiceAccountIdentity identity, byte[] ciphertext, CancellationToken cancellationToken)
+    {
+        if (_cloud is null)
+        {
+            return DecryptResult.Invalid(NoCloudProvider);
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = await _cloud.DecryptUpstreamValueAsync(identity, ciphertext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return DecryptResult.Forbidden;
+        }
+
+        // The wrapped part of an upstream AWS envelope (which the client fast path sends alone) holds a raw data key:
+        // it answers base64 of the key, as every bare wrapped key does. Values are UTF-8 text.
+        return plaintext.Length == KeyDerivation.KeySize && !IsUtf8(plaintext) ? DecryptResult.Success(ToBase64AndZero(plaintext)) : Utf8OrForbidden(plaintext);
     }
 
     private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
@@ -244,49 +268,30 @@ internal sealed class CiphertextService
         }
 
         // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key, or a
-        // cloud KMS ciphertext of the data key (base64 of it under Azure Key Vault and Google Cloud KMS, raw under AWS).
+        // KMS ciphertext of the data key (AWS KMS; Azure Key Vault above MaximumDataLength).
         if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format is not (CiphertextFormat.UpstreamAes or CiphertextFormat.UpstreamKms))
         {
-            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an upstream value"));
+            return (null, DecryptResult.Invalid("the envelope's wrapped key is neither an AESKey value nor a KMS ciphertext"));
         }
 
-        byte[] base64Key;
         if (wrapped.Format == CiphertextFormat.UpstreamKms)
         {
-            var (kmsKey, kmsFailure) = await DecryptUpstreamKmsAsync(identity, wrapped.Body, cancellationToken).ConfigureAwait(false);
-            if (kmsKey is null)
-            {
-                return (null, kmsFailure);
-            }
-
-            if (kmsKey.Length == KeyDerivation.KeySize)
-            {
-                try
-                {
-                    return (DataKey.FromBytes(kmsKey), default);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(kmsKey);
-                }
-            }
-
-            base64Key = kmsKey;
+            return await UnwrapUpstreamKmsKeyAsync(identity, wrapped.Body, cancellationToken).ConfigureAwait(false);
         }
-        else if (!_upstream.IsConfigured)
+
+        if (!_upstream.IsConfigured)
         {
             return (null, DecryptResult.Invalid("upstream values need KeyManagement:AES:Key"));
         }
-        else
+
+        byte[] base64Key;
+        try
         {
-            try
-            {
-                base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
-            }
-            catch (CryptographicException)
-            {
-                return (null, DecryptResult.Forbidden);
-            }
+            base64Key = _upstream.Decrypt(identity, wrapped.Iv, wrapped.Body);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
         }
 
         // Decoded from bytes straight into a stack buffer: the data key never becomes an (unzeroable) string.
@@ -304,23 +309,34 @@ internal sealed class CiphertextService
         }
     }
 
-    // The caller zeroes the plaintext.
-    private async ValueTask<(byte[]? Plaintext, DecryptResult Failure)> DecryptUpstreamKmsAsync(ServiceAccountIdentity identity, byte[] ciphertext, CancellationToken cancellationToken)
+    private async ValueTask<(DataKey?, DecryptResult)> UnwrapUpstreamKmsKeyAsync(ServiceAccountIdentity identity, byte[] blob, CancellationToken cancellationToken)
     {
-        if (_upstreamKms is null)
+        if (_cloud is null)
         {
-            return (null, DecryptResult.Invalid("upstream cloud KMS values need the KeyManagement:Provider they were made with"));
+            return (null, DecryptResult.Invalid(NoCloudProvider));
         }
 
+        byte[] key;
         try
         {
-            return (await _upstreamKms.DecryptUpstreamAsync(identity, ciphertext, cancellationToken).ConfigureAwait(false), default);
+            key = await _cloud.UnwrapUpstreamDataKeyAsync(identity, blob, cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException)
         {
             return (null, DecryptResult.Forbidden);
         }
+
+        try
+        {
+            return (DataKey.FromBytes(key), default);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     private static DecryptResult Utf8OrForbidden(byte[] plaintext)
     {

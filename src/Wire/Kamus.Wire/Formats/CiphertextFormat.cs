@@ -19,9 +19,8 @@ internal enum CiphertextFormat
     V2Envelope,
 
     /// <summary>
-    /// Upstream cloud KMS value: base64 of a KMS ciphertext, as upstream's Azure Key Vault (RSA-OAEP) and Google Cloud
-    /// KMS providers wrote short values; also the wrapped key of their (and AWS KMS's) envelopes. Names no key: the
-    /// service account names it.
+    /// Upstream cloud KMS value: base64 of a KMS ciphertext (Google Cloud KMS values, Azure Key Vault RSA-OAEP values up
+    /// to <c>MaximumDataLength</c>, or a bare AWS KMS data-key blob). Only the server's KMS provider can read it.
     /// </summary>
     UpstreamKms,
 }

@@ -13,13 +13,8 @@ internal static class CiphertextParser
     /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
     public const int MaxLength = 1024 * 1024;
 
-    // The shortest cloud KMS ciphertext: Google Cloud KMS adds about 50 bytes to a plaintext, AWS about 150, and an
-    // Azure Key Vault RSA-OAEP value is at least 256.
-    private const int MinKmsCiphertextBytes = 48;
-
-    // A sealed data key is exactly this under the AES key ring and PKCS#11; a cloud provider's wrapping (RSA, a KMS
-    // blob) is longer, and the provider checks its own layout.
-    private const int MinSealedKeyBytes = KeyDerivation.KeySize + AesGcmSealer.Overhead;
+    // The shortest KMS ciphertext upstream could have written (Cloud KMS adds more than 32 bytes to a 1-byte value).
+    private const int MinKmsCiphertextSize = 32;
 
     private static string? s_lastKeyId;
 
@@ -59,13 +54,16 @@ internal static class CiphertextParser
             return TryParseUpstreamEnvelope(text, out parsed, out reason);
         }
 
-        if (!text.Contains(':', StringComparison.Ordinal))
-        {
-            return TryParseUpstreamKms(text, out parsed, out reason);
-        }
-
         if (!TryParseUpstreamAes(text, out var iv, out var body, out var aesReason))
         {
+            // No ':' at all: upstream's cloud providers wrote bare base64 of a KMS ciphertext.
+            if (!text.Contains(':') && TryFromBase64(text, out var kmsCiphertext) && kmsCiphertext.Length >= MinKmsCiphertextSize)
+            {
+                parsed = new ParsedCiphertext(CiphertextFormat.UpstreamKms, null, [], kmsCiphertext, null, []);
+                reason = null;
+                return true;
+            }
+
             reason = aesReason;
             return false;
         }
@@ -100,21 +98,6 @@ internal static class CiphertextParser
         }
 
         parsed = new ParsedCiphertext(CiphertextFormat.UpstreamEnvelope, null, iv, body, wrappedKey, []);
-        return true;
-    }
-
-    // Base64 of at least MinKmsCiphertextBytes: shorter base64 (a word, a number) is too short to be any KMS's ciphertext.
-    private static bool TryParseUpstreamKms(string text, out ParsedCiphertext? parsed, out string? reason)
-    {
-        parsed = null;
-        if (!TryFromBase64(text, out var blob) || blob.Length < MinKmsCiphertextBytes)
-        {
-            reason = "an upstream value must be <base64 iv>:<base64 ciphertext>, or base64 of a cloud KMS ciphertext";
-            return false;
-        }
-
-        parsed = new ParsedCiphertext(CiphertextFormat.UpstreamKms, null, [], blob, null, []);
-        reason = null;
         return true;
     }
 
@@ -186,18 +169,18 @@ internal static class CiphertextParser
                 parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
                 break;
             case CiphertextFormat.V2WrappedKey:
-                if (first.Length < MinSealedKeyBytes)
+                if (!IsSealedKeyLength(first.Length))
                 {
-                    reason = "the wrapped key is too short";
+                    reason = "the wrapped key has the wrong length";
                     return false;
                 }
 
                 parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
                 break;
             default:
-                if (first.Length < MinSealedKeyBytes)
+                if (!IsSealedKeyLength(first.Length))
                 {
-                    reason = "the wrapped key is too short";
+                    reason = "the wrapped key has the wrong length";
                     return false;
                 }
 
@@ -216,6 +199,8 @@ internal static class CiphertextParser
         reason = null;
         return true;
     }
+
+    private static bool IsSealedKeyLength(int length) => length is >= KeyDerivation.KeySize + AesGcmSealer.Overhead and <= V2Layout.MaxSealedKeySize;
 
     // Nearly every value names the same key id: reuse the last one's string rather than allocate one per value.
     private static string KeyIdText(ReadOnlySpan<char> keyId)
