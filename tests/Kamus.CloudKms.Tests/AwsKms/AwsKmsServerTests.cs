@@ -114,6 +114,26 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "one"), await server.Api.DecryptTextAsync(KmsServer.TokenApp1, first));
     }
 
+    [Fact]
+    public async Task Reads_upstream_aes_values_beside_the_kms_so_an_aeskey_deployment_can_move()
+    {
+        var environment = Environment(_kms);
+        environment["KeyManagement__AES__Key"] = Kamus.Testing.KamusServerHost.CompatMasterKey;
+        environment["KeyManagement__AES__UseKeyDeriviation"] = "true";
+        await using var server = await KmsServer.StartAsync(environment);
+        server.Host.StandIn.AddToken("token-example", "default", "kamus-example-sa");
+        using var vectors = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "kamus-v1-vectors.json")));
+
+        var ours = vectors.RootElement.GetProperty("vectors").EnumerateArray().Where(v => v.GetProperty("id").GetString() == "default:kamus-example-sa").ToList();
+        Assert.Contains(ours, v => v.GetProperty("ciphertext").GetString()!.StartsWith("env$", StringComparison.Ordinal));
+        foreach (var vector in ours)
+        {
+            Assert.Equal((HttpStatusCode.OK, vector.GetProperty("plaintext").GetString()), await server.Api.DecryptTextAsync("token-example", vector.GetProperty("ciphertext").GetString()));
+        }
+
+        Assert.StartsWith("k2.aws.", await server.Api.EncryptOkAsync("new", "kamus-example-sa", "default"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(KmsStandInFailure.InternalError)]
     [InlineData(KmsStandInFailure.Abort)]
