@@ -161,6 +161,21 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kms_that_never_answers_times_out_into_503()
+    {
+        var environment = Environment(_kms);
+        environment["KeyManagement__AwsKms__Timeout"] = "00:00:00.300";
+        await using var server = await KmsServer.StartAsync(environment);
+        _kms.Failure = KmsStandInFailure.Hang;
+
+        using var encrypt = await server.Api.EncryptAsync("x", KmsServer.App1, KmsServer.Namespace);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, encrypt.StatusCode);
+        Assert.Equal(4, _kms.Calls("GenerateDataKey")); // the first attempt and 3 retries
+        Assert.Contains("AWS KMS eu-west-1 GenerateDataKey: timed out", server.AllLogs(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_credentials_answer_503_naming_the_aws_error_never_the_secret()
     {
         var environment = Environment(_kms);

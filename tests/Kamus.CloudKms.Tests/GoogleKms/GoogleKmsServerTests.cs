@@ -137,6 +137,27 @@ public sealed class GoogleKmsServerTests(GoogleKmsFixture gcp)
     }
 
     [Fact]
+    public async Task A_kms_that_never_answers_times_out_into_503()
+    {
+        var environment = gcp.Environment(gcp.NewKeyRing());
+        environment["KeyManagement__GoogleKms__Timeout"] = "00:00:00.300";
+        await using var server = await KmsServer.StartAsync(environment);
+        gcp.Kms.ResetCalls();
+        gcp.Kms.Failure = KmsStandInFailure.Hang;
+        try
+        {
+            using var encrypt = await server.Api.EncryptAsync("x", KmsServer.App1, KmsServer.Namespace);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, encrypt.StatusCode);
+        }
+        finally
+        {
+            gcp.Kms.Failure = KmsStandInFailure.None;
+        }
+
+        Assert.Contains("Google Cloud KMS encrypt: timed out", server.AllLogs(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_key_ring_answers_503_naming_it()
     {
         await using var server = await KmsServer.StartAsync(gcp.Environment("never-created"));

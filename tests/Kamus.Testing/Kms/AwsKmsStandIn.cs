@@ -116,6 +116,12 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
             return;
         }
 
+        if (Failure == KmsStandInFailure.Hang)
+        {
+            await HangAsync(context);
+            return;
+        }
+
         if (Failure == KmsStandInFailure.InternalError)
         {
             await ErrorAsync(context, 500, "KMSInternalException", "The request was rejected because an internal exception occurred. The request can be retried.");
@@ -355,6 +361,19 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         }
 
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    // Until the caller aborts (or the stand-in stops): a KMS that accepted the connection and never answers.
+    private static async Task HangAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up, as it should.
+        }
     }
 
     private sealed class StandInKey(string id, byte[] material, string description, DateTimeOffset created)

@@ -203,6 +203,12 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
             return;
         }
 
+        if (Failure == KmsStandInFailure.Hang)
+        {
+            await HangAsync(context);
+            return;
+        }
+
         if (Failure == KmsStandInFailure.InternalError)
         {
             await RpcErrorAsync(context, 500, "INTERNAL", "Internal error encountered.");
@@ -409,6 +415,19 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
         context.Response.StatusCode = 400;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(new JsonObject { ["error"] = error, ["error_description"] = description }.ToJsonString(), context.RequestAborted);
+    }
+
+    // Until the caller aborts (or the stand-in stops): a KMS that accepted the connection and never answers.
+    private static async Task HangAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up, as it should.
+        }
     }
 
     private sealed class RpcError(int code, string status, string message) : Exception(message)

@@ -11,4 +11,7 @@ public enum KmsStandInFailure
 
     /// <summary>Drops every connection without answering.</summary>
     Abort,
+
+    /// <summary>Never answers (until the caller gives up), to test timeouts.</summary>
+    Hang,
 }
