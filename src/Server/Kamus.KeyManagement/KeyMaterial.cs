@@ -2,8 +2,10 @@ using Kamus.KeyManagement.Aes;
 using System.Security.Cryptography;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
+using Kamus.KeyManagement.AwsKms;
 using Kamus.KeyManagement.AzureKeyVault;
 using Kamus.KeyManagement.Cloud;
+using Kamus.KeyManagement.GoogleKms;
 using Kamus.KeyManagement.Pkcs11;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -80,6 +82,11 @@ internal sealed class KeyMaterial : IDisposable
             return LoadAzureKeyVault(options, configuration);
         }
 
+        if (LoadAwsOrGoogle(options) is { } cloud)
+        {
+            return cloud;
+        }
+
         if (!string.IsNullOrEmpty(options.Provider) && !string.Equals(options.Provider, "AESKey", StringComparison.OrdinalIgnoreCase))
         {
             throw new KamusSettingsException(
@@ -146,6 +153,12 @@ internal sealed class KeyMaterial : IDisposable
 
     private static KeyMaterial LoadPkcs11(KeyManagementOptions options) =>
         LoadBesideLegacyKeys(options, Pkcs11ProviderName, "KeyManagement:Pkcs11:CurrentKeyLabel", () => Pkcs11MasterKeyProvider.Open(options.Pkcs11), hsm => $"a key in token '{hsm.TokenLabel}'");
+
+    // AWS KMS (AWSSDK.KeyManagementService) or Google Cloud KMS (its REST API with Google.Apis.Auth), by upstream's names.
+    private static KeyMaterial? LoadAwsOrGoogle(KeyManagementOptions options) =>
+        string.Equals(options.Provider, AwsCloudKms.ProviderName, StringComparison.OrdinalIgnoreCase) ? LoadCloud(options, AwsCloudKms.ProviderName, () => AwsCloudKms.Create(options.AwsKms))
+        : string.Equals(options.Provider, GoogleCloudKms.ProviderName, StringComparison.OrdinalIgnoreCase) ? LoadCloud(options, GoogleCloudKms.ProviderName, () => GoogleCloudKms.Create(options.GoogleKms, TimeProvider.System))
+        : null;
 
     // A cloud KMS (selected by KeyManagement:Provider) wraps; its create method checks its settings, naming any wrong one.
     private static KeyMaterial LoadCloud(KeyManagementOptions options, string providerName, Func<ICloudKms> create) =>

@@ -22,6 +22,16 @@ internal static class KmsFailure
         !cancellationToken.IsCancellationRequested
         && exception is HttpRequestException or TimeoutRejectedException or TaskCanceledException or TimeoutException or IOException or SocketException;
 
+    /// <summary>
+    /// An error answer: status, the KMS's error code, and its message (KMS messages name resources and principals, never
+    /// request data), cut short.
+    /// </summary>
+    public static string Answered(int status, string? code, string? message)
+    {
+        var detail = string.IsNullOrWhiteSpace(message) ? string.Empty : $" ({(message.Length > 200 ? message[..200] + "..." : message).TrimEnd('.')})";
+        return $"{status} {code ?? "no error code"}{detail}";
+    }
+
     /// <summary>A short, loggable description of a transport failure.</summary>
     public static string Describe(Exception exception) => exception switch
     {
