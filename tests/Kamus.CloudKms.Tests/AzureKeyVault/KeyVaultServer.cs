@@ -1,13 +1,15 @@
+using Kamus.CloudKms.Tests.Support;
 using Kamus.KeyManagement.AzureKeyVault;
+using Kamus.Server.Tests;
 using Kamus.Testing;
 using Kamus.Testing.Kms;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 /// <summary>
 /// The real server with <c>KeyManagement:Provider=AzureKeyVault</c> against an <see cref="AzureKeyVaultStandIn"/>,
-/// configured by settings only (exactly what environment variables would carry), with tokens for <c>ns-a:sa1</c>,
+/// configured by environment variables only, with tokens for <c>ns-a:sa1</c>,
 /// <c>ns-a:sa2</c> and <c>ns-b:sa1</c>. The one thing beyond settings is trusting the stand-in's self-signed
 /// certificate for its Entra ID endpoint, through the provider's named HttpClient, as a real deployment trusts Entra
 /// ID through the system store.
@@ -36,44 +38,39 @@ public sealed class KeyVaultServer : IAsyncDisposable
 
     public KamusApi Api { get; }
 
-    /// <summary>The settings that point the server at <paramref name="vault"/>, as environment variables would.</summary>
-    public static Dictionary<string, string?> Settings(AzureKeyVaultStandIn vault) => new()
+    /// <summary>The environment variables that point the server at <paramref name="vault"/>.</summary>
+    public static Dictionary<string, string> Environment(AzureKeyVaultStandIn vault) => new()
     {
-        ["KeyManagement:Provider"] = "AzureKeyVault",
-        ["KeyManagement:AES:Key"] = null,
-        ["KeyManagement:AES:UseKeyDeriviation"] = null,
-        ["KeyManagement:KeyVault:Url"] = vault.VaultUrl.ToString(),
-        ["KeyManagement:KeyVault:KeyType"] = "RSA",
-        ["KeyManagement:KeyVault:KeyLength"] = "2048",
+        ["KeyManagement__Provider"] = "AzureKeyVault",
+        ["KeyManagement__KeyVault__Url"] = vault.VaultUrl.ToString(),
+        ["KeyManagement__KeyVault__KeyType"] = "RSA",
+        ["KeyManagement__KeyVault__KeyLength"] = "2048",
+        ["KeyManagement__KeyVault__MaximumDataLength"] = "214",
+        ["KeyManagement__KeyVault__MaxRetries"] = "1",
 
         // Generous: a shared CI machine can take seconds to generate an RSA key, and a retried create adds a version.
-        ["KeyManagement:KeyVault:RequestTimeout"] = "00:01:00",
-        ["KeyManagement:KeyVault:MaximumDataLength"] = "214",
-        ["KeyManagement:KeyVault:MaxRetries"] = "1",
+        ["KeyManagement__KeyVault__RequestTimeout"] = "00:01:00",
 
         // Off, so that every unwrap reaches the vault and can be counted (or fail); one test turns it on.
-        ["KeyManagement:DataKeyCache:MaxEntries"] = "0",
-        ["ActiveDirectory:ClientId"] = ClientId,
-        ["ActiveDirectory:ClientSecret"] = ClientSecret,
-        ["ActiveDirectory:AuthorityHost"] = vault.AuthorityHost.ToString(),
+        ["KeyManagement__DataKeyCache__MaxEntries"] = "0",
+        ["ActiveDirectory__ClientId"] = ClientId,
+        ["ActiveDirectory__ClientSecret"] = ClientSecret,
+        ["ActiveDirectory__AuthorityHost"] = vault.AuthorityHost.ToString(),
     };
 
-    /// <summary>Starts a stand-in and the server; <paramref name="configure"/> may change the settings.</summary>
-    public static async Task<KeyVaultServer> StartAsync(Action<AzureKeyVaultStandIn, KamusServerHostOptions>? configure = null)
+    /// <summary>Starts a stand-in and the server; <paramref name="configure"/> may change the environment.</summary>
+    public static async Task<KeyVaultServer> StartAsync(Action<AzureKeyVaultStandIn, Dictionary<string, string>>? configure = null)
     {
         var vault = await AzureKeyVaultStandIn.StartAsync();
         vault.AddClient(ClientId, ClientSecret);
         try
         {
+            var environment = Environment(vault);
+            configure?.Invoke(vault, environment);
             var host = await KamusServerHost.StartAsync(options =>
             {
-                foreach (var (key, value) in Settings(vault))
-                {
-                    options.Settings[key] = value;
-                }
-
+                EnvironmentSettings.Apply(options, environment);
                 options.ConfigureBuilder = builder => Trust(builder.Services, vault);
-                configure?.Invoke(vault, options);
             });
             host.StandIn.AddToken(TokenA1, "ns-a", "sa1");
             host.StandIn.AddToken(TokenA2, "ns-a", "sa2");

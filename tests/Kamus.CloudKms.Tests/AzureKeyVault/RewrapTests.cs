@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
-using Kamus.Client.Tests.Formats;
 using Kamus.Testing;
 using Kamus.Testing.Kms;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Identity;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 /// <summary>
 /// <c>POST /api/v2/rewrap</c> moving values from upstream's AES key (configured beside Key Vault, unwrap only) and
@@ -16,21 +19,20 @@ public sealed class RewrapTests
     [Fact]
     public async Task Upstream_aes_values_and_old_key_ring_values_move_to_key_vault_in_request_order()
     {
-        var vector = CompatVectors.All.First(v => v.Plaintext.Length > 0);
-        var (ns, sa) = (vector.Id.Split(':')[0], vector.Id.Split(':')[1]);
-        await using var server = await KeyVaultServer.StartAsync((_, o) =>
+        var (ns, sa) = ("ns-a", "sa1");
+        var upstreamAes = UpstreamAes("from upstream's AES key", new ServiceAccountIdentity(ns, sa));
+        await using var server = await KeyVaultServer.StartAsync((_, e) =>
         {
             // Side by side: upstream's AES key reads the old values, Key Vault makes the new ones.
-            o.Settings["KeyManagement:AES:Key"] = KamusServerHost.CompatMasterKey;
-            o.Settings["KeyManagement:AES:UseKeyDeriviation"] = "true";
+            e["KeyManagement__AES__Key"] = KamusServerHost.CompatMasterKey;
+            e["KeyManagement__AES__UseKeyDeriviation"] = "true";
         });
-        var token = "token-" + vector.Id.Replace(':', '-');
-        server.Host.StandIn.AddToken(token, ns, sa);
+        var token = KeyVaultServer.TokenA1;
         using var upstream = new UpstreamKeyVaultWriter(server.Vault, KeyVaultServer.ClientId, KeyVaultServer.ClientSecret);
         var upstreamKeyVault = await upstream.EncryptAsync("from upstream key vault", ns, sa);
-        var otherAccounts = await server.Api.EncryptOkAsync("not yours", "sa1", "ns-a");
+        var otherAccounts = await server.Api.EncryptOkAsync("not yours", "sa1", "ns-b");
 
-        var (status, items) = await RewrapAsync(server, token, sa, ns, [vector.Ciphertext, "garbage", otherAccounts, upstreamKeyVault]);
+        var (status, items) = await RewrapAsync(server, token, sa, ns, [upstreamAes, "garbage", otherAccounts, upstreamKeyVault]);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(4, items.Count);
@@ -38,8 +40,8 @@ public sealed class RewrapTests
         Assert.Equal((null, "InvalidCiphertext"), items[1]);
         Assert.Equal((null, "Forbidden"), items[2]);
         Assert.StartsWith("k2e.akv.", items[3].Data, StringComparison.Ordinal);
-        Assert.Equal([(vector.Plaintext, null), ("from upstream key vault", null)], await server.Api.DecryptManyOkAsync(token, [items[0].Data, items[3].Data]));
-        Assert.DoesNotContain(vector.Plaintext, server.AllLogText(), StringComparison.Ordinal);
+        Assert.Equal([("from upstream's AES key", null), ("from upstream key vault", null)], await server.Api.DecryptManyOkAsync(token, [items[0].Data, items[3].Data]));
+        Assert.DoesNotContain("from upstream", server.AllLogText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class RewrapTests
     {
         await using var server = await KeyVaultServer.StartAsync();
         var envelope = (await server.Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "v" }))["x"];
-        var wrappedKey = Kamus.Wire.Formats.CiphertextParser.Parse(envelope).WrappedKey!;
+        var wrappedKey = CiphertextParser.Parse(envelope).WrappedKey!;
 
         var (_, items) = await RewrapAsync(server, KeyVaultServer.TokenA1, "sa1", "ns-a", [wrappedKey]);
 
@@ -79,6 +81,14 @@ public sealed class RewrapTests
         server.Vault.Failure = StandInFailure.ServiceUnavailable;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await RewrapAsync(server, KeyVaultServer.TokenA1, "sa1", "ns-a", [value])).Status);
+    }
+
+    // An upstream AESKey value (UseKeyDeriviation=true), as upstream's SymmetricKeyManagement made it with the host's key.
+    private static string UpstreamAes(string plaintext, ServiceAccountIdentity identity)
+    {
+        var key = KeyDerivation.DeriveUpstreamKey(Convert.FromBase64String(KamusServerHost.CompatMasterKey), identity);
+        var (iv, ciphertext) = AesCbc.Encrypt(key, Encoding.UTF8.GetBytes(plaintext));
+        return UpstreamLayout.FormatAes(iv, ciphertext);
     }
 
     internal static async Task<(HttpStatusCode Status, List<(string? Data, string? Error)> Items)> RewrapAsync(KeyVaultServer server, string? token, string? serviceAccount, string @namespace, IEnumerable<string> items)

@@ -1,9 +1,10 @@
 using System.Net;
+using Kamus.CloudKms.Tests.Support;
 using Kamus.KeyManagement;
 using Kamus.Testing;
 using Kamus.Testing.Kms;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 /// <summary>Outages answer 503 and never 500; wrong settings stop the server at start naming the setting, never a secret.</summary>
 public sealed class AzureKeyVaultFailureTests
@@ -41,7 +42,7 @@ public sealed class AzureKeyVaultFailureTests
     [Fact]
     public async Task With_the_data_key_cache_on_a_value_read_again_by_its_account_costs_no_vault_call()
     {
-        await using var server = await KeyVaultServer.StartAsync((_, o) => o.Settings["KeyManagement:DataKeyCache:MaxEntries"] = "100");
+        await using var server = await KeyVaultServer.StartAsync((_, e) => e["KeyManagement__DataKeyCache__MaxEntries"] = "100");
         var made = await server.Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "cached" });
         server.Vault.ResetCounts();
         server.Vault.Failure = StandInFailure.ServiceUnavailable;
@@ -68,7 +69,7 @@ public sealed class AzureKeyVaultFailureTests
     public async Task A_wrong_client_secret_answers_503_naming_entra_ids_reason_never_the_secret()
     {
         const string WrongSecret = "kv~Wrong.Secret-0000";
-        await using var server = await KeyVaultServer.StartAsync((_, o) => o.Settings["ActiveDirectory:ClientSecret"] = WrongSecret);
+        await using var server = await KeyVaultServer.StartAsync((_, e) => e["ActiveDirectory__ClientSecret"] = WrongSecret);
 
         using var encrypt = await server.Api.EncryptAsync("value", "sa1", "ns-a");
 
@@ -91,28 +92,29 @@ public sealed class AzureKeyVaultFailureTests
     }
 
     [Theory]
-    [InlineData("KeyManagement:KeyVault:Url", null, "KeyManagement:KeyVault:Name")]
-    [InlineData("KeyManagement:KeyVault:Url", "http://vault.example.com/", "plain http")]
-    [InlineData("KeyManagement:KeyVault:Url", "https://vault.example.com/keys", "KeyManagement:KeyVault:Url")]
-    [InlineData("KeyManagement:KeyVault:KeyType", "EC", "KeyManagement:KeyVault:KeyType")]
-    [InlineData("KeyManagement:KeyVault:KeyLength", "1024", "KeyManagement:KeyVault:KeyLength")]
-    [InlineData("KeyManagement:KeyVault:MaximumDataLength", "-1", "KeyManagement:KeyVault:MaximumDataLength")]
-    [InlineData("ActiveDirectory:ClientId", null, "ActiveDirectory:ClientId")]
-    [InlineData("ActiveDirectory:AuthorityHost", "http://login.example.com/", "ActiveDirectory:AuthorityHost")]
-    [InlineData("KeyManagement:KeyRing:CurrentKeyId", "k0", "KeyManagement:KeyRing:CurrentKeyId")]
-    public async Task A_missing_or_wrong_setting_stops_the_server_at_start_naming_it_never_the_secret(string setting, string? value, string named)
+    [InlineData("KeyManagement__KeyVault__Url", null, "KeyManagement:KeyVault:Name")]
+    [InlineData("KeyManagement__KeyVault__Url", "http://vault.example.com/", "plain http")]
+    [InlineData("KeyManagement__KeyVault__Url", "https://vault.example.com/keys", "KeyManagement:KeyVault:Url")]
+    [InlineData("KeyManagement__KeyVault__KeyType", "EC", "KeyManagement:KeyVault:KeyType")]
+    [InlineData("KeyManagement__KeyVault__KeyLength", "1024", "KeyManagement:KeyVault:KeyLength")]
+    [InlineData("KeyManagement__KeyVault__MaximumDataLength", "-1", "KeyManagement:KeyVault:MaximumDataLength")]
+    [InlineData("ActiveDirectory__ClientId", null, "ActiveDirectory:ClientId")]
+    [InlineData("ActiveDirectory__AuthorityHost", "http://login.example.com/", "ActiveDirectory:AuthorityHost")]
+    [InlineData("KeyManagement__KeyRing__CurrentKeyId", "k0", "KeyManagement:KeyRing:CurrentKeyId")]
+    public async Task A_missing_or_wrong_setting_stops_the_server_at_start_naming_it_never_the_secret(string variable, string? value, string named)
     {
         await using var vault = await AzureKeyVaultStandIn.StartAsync();
-        var settings = KeyVaultServer.Settings(vault);
-        settings[setting] = value;
-
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o =>
+        var environment = KeyVaultServer.Environment(vault);
+        if (value is null)
         {
-            foreach (var (key, v) in settings)
-            {
-                o.Settings[key] = v;
-            }
-        }));
+            environment.Remove(variable);
+        }
+        else
+        {
+            environment[variable] = value;
+        }
+
+        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(KeyVaultServer.ClientSecret, error.Message, StringComparison.Ordinal);
@@ -121,33 +123,21 @@ public sealed class AzureKeyVaultFailureTests
     [Fact]
     public async Task A_vault_name_alone_makes_the_azure_url_and_a_bad_name_is_refused()
     {
-        var settings = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string>
         {
-            ["KeyManagement:Provider"] = "AzureKeyVault",
-            ["KeyManagement:KeyVault:Name"] = "bad_name!",
-            ["ActiveDirectory:ClientId"] = KeyVaultServer.ClientId,
-            ["ActiveDirectory:ClientSecret"] = KeyVaultServer.ClientSecret,
-            ["KeyManagement:AES:Key"] = null,
+            ["KeyManagement__Provider"] = "AzureKeyVault",
+            ["KeyManagement__KeyVault__Name"] = "bad_name!",
+            ["ActiveDirectory__ClientId"] = KeyVaultServer.ClientId,
+            ["ActiveDirectory__ClientSecret"] = KeyVaultServer.ClientSecret,
         };
 
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o =>
-        {
-            foreach (var (key, v) in settings)
-            {
-                o.Settings[key] = v;
-            }
-        }));
+        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
 
         Assert.Contains("KeyManagement:KeyVault:Name 'bad_name!'", error.Message, StringComparison.Ordinal);
 
-        settings["KeyManagement:KeyVault:Name"] = "kamus-prod";
-        await using var host = await KamusServerHost.StartAsync(o =>
-        {
-            foreach (var (key, v) in settings)
-            {
-                o.Settings[key] = v;
-            }
-        });
+        // No call is made at start: the server starts with the real vault's URL and never reaches it.
+        environment["KeyManagement__KeyVault__Name"] = "kamus-prod";
+        await using var host = await KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment));
         Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("Azure Key Vault https://kamus-prod.vault.azure.net/", StringComparison.Ordinal));
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
+using Kamus.Server.Tests;
 using Kamus.Testing.Kms;
 using Kamus.Wire.Formats;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 /// <summary>
 /// The server under <c>KeyManagement:Provider=AzureKeyVault</c>, through Azure.Identity's client-secret credential and
@@ -70,10 +71,10 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     [Fact]
     public async Task The_first_encrypt_for_an_account_creates_its_key_under_upstreams_name_with_the_configured_type_and_size()
     {
-        await using var server = await KeyVaultServer.StartAsync((_, o) =>
+        await using var server = await KeyVaultServer.StartAsync((_, e) =>
         {
-            o.Settings["KeyManagement:KeyVault:KeyType"] = "RSA-HSM";
-            o.Settings["KeyManagement:KeyVault:KeyLength"] = "3072";
+            e["KeyManagement__KeyVault__KeyType"] = "RSA-HSM";
+            e["KeyManagement__KeyVault__KeyLength"] = "3072";
         });
         var name = UpstreamKeyVaultWriter.KeyName("ns-new", "fresh-app");
         Assert.DoesNotContain(name, server.Vault.KeyNames);

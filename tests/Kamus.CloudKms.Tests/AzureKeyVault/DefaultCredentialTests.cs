@@ -1,7 +1,7 @@
 using System.Net;
 using Kamus.Testing.Kms;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessEnvironmentTests
@@ -33,10 +33,10 @@ public sealed class DefaultCredentialTests
             Environment.SetEnvironmentVariable("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
             Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", "http://127.0.0.1:9/");
             Environment.SetEnvironmentVariable("IDENTITY_HEADER", "closed");
-            await using var server = await KeyVaultServer.StartAsync((_, o) =>
+            await using var server = await KeyVaultServer.StartAsync((_, e) =>
             {
-                o.Settings["ActiveDirectory:ClientId"] = null;
-                o.Settings["ActiveDirectory:ClientSecret"] = null;
+                e.Remove("ActiveDirectory__ClientId");
+                e.Remove("ActiveDirectory__ClientSecret");
             });
             server.Vault.ResetCounts();
 

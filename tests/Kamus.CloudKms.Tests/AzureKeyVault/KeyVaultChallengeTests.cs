@@ -1,6 +1,6 @@
 using Kamus.KeyManagement.AzureKeyVault;
 
-namespace Kamus.Server.Tests.AzureKeyVault;
+namespace Kamus.CloudKms.Tests.AzureKeyVault;
 
 /// <summary>The <c>WWW-Authenticate</c> challenges Key Vault sends, and the domain check that keeps tokens at home.</summary>
 public sealed class KeyVaultChallengeTests
