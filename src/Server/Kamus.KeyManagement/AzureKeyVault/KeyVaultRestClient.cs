@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
@@ -198,13 +199,15 @@ internal sealed class KeyVaultRestClient
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
+    // Straight from the response's UTF-8 bytes (base64url has nothing to unescape): the key never becomes a string,
+    // which could not be zeroed.
     private static byte[] DecodeBase64Url(JsonElement element)
     {
-        // Key Vault sends base64url without padding; the JSON reader's base64 decoder wants standard base64, so decode here.
-        var text = element.GetString()!;
-        var result = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (!Base64Url.TryDecodeFromChars(text, result, out var written))
+        var raw = JsonMarshal.GetRawUtf8Value(element)[1..^1];
+        var result = new byte[Base64Url.GetMaxDecodedLength(raw.Length)];
+        if (Base64Url.DecodeFromUtf8(raw, result, out _, out var written) != OperationStatus.Done)
         {
+            CryptographicOperations.ZeroMemory(result);
             throw new KeyVaultRequestException(200, null, "Key Vault answered a value that is not base64url");
         }
 
