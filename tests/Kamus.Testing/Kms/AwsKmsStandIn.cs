@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing.Kms;
 
@@ -65,13 +63,13 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port that accepts requests signed for <paramref name="region"/>.</summary>
     public static async Task<AwsKmsStandIn> StartAsync(string region = "eu-west-1", CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         AwsKmsStandIn? standIn = null;
-        app.MapPost("/", context => standIn!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
+        var app = await LoopbackStandInHost.StartAsync(
+            a =>
+            {
+                a.MapPost("/", context => standIn!.HandleAsync(context));
+            },
+            cancellationToken);
         standIn = new AwsKmsStandIn(app, region);
         return standIn;
     }
@@ -118,7 +116,7 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
         if (Failure == KmsStandInFailure.Hang)
         {
-            await HangAsync(context);
+            await LoopbackStandInHost.HangAsync(context);
             return;
         }
 
@@ -361,19 +359,6 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         }
 
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
-
-    // Until the caller aborts (or the stand-in stops): a KMS that accepted the connection and never answers.
-    private static async Task HangAsync(HttpContext context)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller gave up, as it should.
-        }
     }
 
     private sealed class StandInKey(string id, byte[] material, string description, DateTimeOffset created)
