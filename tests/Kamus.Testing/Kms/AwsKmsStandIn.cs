@@ -39,6 +39,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StandInKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly AwsStsStandIn _sts = new();
+    private int _callsBySessions;
     private readonly WebApplication _app;
 
     private AwsKmsStandIn(WebApplication app, string region)
@@ -76,6 +78,17 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
     /// <summary>How many calls of <paramref name="operation"/> (for example <c>Decrypt</c>) arrived, failed ones included.</summary>
     public int Calls(string operation) => _calls.TryGetValue(operation, out var count) ? count : 0;
+
+    /// <summary>
+    /// Also answers STS <c>AssumeRoleWithWebIdentity</c> (AWS's Query protocol, form-encoded <c>POST /</c>) for
+    /// <paramref name="roleArn"/> and the service-account token <paramref name="webIdentityToken"/>, as IRSA does: the
+    /// temporary credentials it issues (with a session token) then sign KMS calls. Point the SDK at it with
+    /// <c>AWS_ENDPOINT_URL_STS</c>.
+    /// </summary>
+    public void AllowWebIdentity(string roleArn, string webIdentityToken) => _sts.Allow(roleArn, webIdentityToken);
+
+    /// <summary>How many sessions STS issued, and how many KMS calls were signed by one of them.</summary>
+    public (int Issued, int KmsCallsSigned) WebIdentitySessions => (_sts.Issued, Volatile.Read(ref _callsBySessions));
 
     /// <summary>Resets <see cref="Calls"/>.</summary>
     public void ResetCalls() => _calls.Clear();
@@ -126,13 +139,19 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
             return;
         }
 
+        if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true)
+        {
+            await _sts.HandleAsync(context, body);
+            return;
+        }
+
         if (!context.Request.ContentType?.StartsWith("application/x-amz-json-1.1", StringComparison.Ordinal) ?? true)
         {
             await ErrorAsync(context, 400, "SerializationException", "Content-Type must be application/x-amz-json-1.1.");
             return;
         }
 
-        if (SigV4Verifier.Verify(context.Request, body, AccessKeyId, SecretAccessKey, Region, "kms") is { } authError)
+        if (SigV4Verifier.Verify(context.Request, body, SecretOf, Region, "kms") is { } authError)
         {
             await ErrorAsync(context, authError.Code == "MissingAuthenticationTokenException" ? 403 : 400, authError.Code, authError.Message);
             return;
@@ -299,6 +318,22 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         request["EncryptionContext"] is JsonObject context
             ? Encoding.UTF8.GetBytes(string.Join('\n', context.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value!.GetValue<string>()}")))
             : [];
+
+    private (string Secret, string? SessionToken)? SecretOf(string accessKeyId)
+    {
+        if (accessKeyId == AccessKeyId)
+        {
+            return (SecretAccessKey, null);
+        }
+
+        if (_sts.Session(accessKeyId) is { } session)
+        {
+            Interlocked.Increment(ref _callsBySessions);
+            return session;
+        }
+
+        return null;
+    }
 
     private StandInKey Resolve(string keyId)
     {
