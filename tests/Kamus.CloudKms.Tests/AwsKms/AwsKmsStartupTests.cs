@@ -1,7 +1,6 @@
 using Kamus.CloudKms.Tests.Support;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.AwsKms;
-using Kamus.Testing;
 
 namespace Kamus.CloudKms.Tests.AwsKms;
 
@@ -27,16 +26,8 @@ public sealed class AwsKmsStartupTests
             ["KeyManagement__AwsKms__Key"] = "AKIAEXAMPLE",
             ["KeyManagement__AwsKms__Secret"] = Secret,
         };
-        if (value is null)
-        {
-            environment.Remove(name);
-        }
-        else
-        {
-            environment[name] = value;
-        }
 
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
+        var error = await EnvironmentSettings.StartupRefusalAsync(environment, name, value);
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, error.ToString(), StringComparison.Ordinal);

@@ -1,6 +1,4 @@
 using Kamus.CloudKms.Tests.Support;
-using Kamus.KeyManagement;
-using Kamus.Testing;
 
 namespace Kamus.CloudKms.Tests.GoogleKms;
 
@@ -19,17 +17,7 @@ public sealed class GoogleKmsStartupTests(GoogleKmsFixture gcp)
     [InlineData("KeyManagement__GoogleKms__CredentialsPath", "/nonexistent/key.json", "KeyManagement:GoogleKms:CredentialsPath '/nonexistent/key.json' is not a readable service-account key file")]
     public async Task The_server_refuses_to_start_naming_the_setting(string name, string? value, string expected)
     {
-        var environment = gcp.Environment("ring");
-        if (value is null)
-        {
-            environment.Remove(name);
-        }
-        else
-        {
-            environment[name] = value;
-        }
-
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
+        var error = await EnvironmentSettings.StartupRefusalAsync(gcp.Environment("ring"), name, value);
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -39,10 +27,8 @@ public sealed class GoogleKmsStartupTests(GoogleKmsFixture gcp)
     {
         var path = gcp.PathFor("not-a-key.json");
         File.WriteAllText(path, "{\"type\":\"authorized_user\",\"client_secret\":\"do-not-show-me\"}");
-        var environment = gcp.Environment("ring");
-        environment["KeyManagement__GoogleKms__CredentialsPath"] = path;
 
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
+        var error = await EnvironmentSettings.StartupRefusalAsync(gcp.Environment("ring"), "KeyManagement__GoogleKms__CredentialsPath", path);
 
         Assert.Contains($"KeyManagement:GoogleKms:CredentialsPath '{path}' is not a readable service-account key file", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("do-not-show-me", error.ToString(), StringComparison.Ordinal);

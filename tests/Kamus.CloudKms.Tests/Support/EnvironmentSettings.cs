@@ -1,3 +1,4 @@
+using Kamus.KeyManagement;
 using Kamus.Testing;
 
 namespace Kamus.CloudKms.Tests.Support;
@@ -18,5 +19,23 @@ internal static class EnvironmentSettings
         {
             options.Settings[name.Replace("__", ":", StringComparison.Ordinal)] = value;
         }
+    }
+
+    /// <summary>
+    /// Starts the server with <paramref name="environment"/>, <paramref name="name"/> set to <paramref name="value"/>
+    /// (removed when <see langword="null"/>), expecting it to refuse; answers the refusal.
+    /// </summary>
+    public static async Task<KamusSettingsException> StartupRefusalAsync(Dictionary<string, string> environment, string name, string? value)
+    {
+        if (value is null)
+        {
+            environment.Remove(name);
+        }
+        else
+        {
+            environment[name] = value;
+        }
+
+        return await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => Apply(o, environment)));
     }
 }

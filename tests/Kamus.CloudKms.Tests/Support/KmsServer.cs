@@ -30,6 +30,14 @@ internal sealed class KmsServer : IAsyncDisposable
         return new KmsServer(host);
     }
 
+    /// <summary>Encrypts for app1 expecting 503 (the KMS is unavailable), and answers the logs, for their reason.</summary>
+    public async Task<string> EncryptUnavailableAsync()
+    {
+        using var encrypt = await Api.EncryptAsync("x", App1, Namespace);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, encrypt.StatusCode);
+        return AllLogs();
+    }
+
     /// <summary>Every log line and exception the server wrote, for leak checks.</summary>
     public string AllLogs() => string.Join('\n', Host.Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
 

@@ -3,7 +3,7 @@ namespace Kamus.CloudKms.Tests.Support;
 /// <summary>The values the compatibility vectors are made of: short, unicode, and long (far above any single-call limit).</summary>
 internal static class Plaintexts
 {
-    public const string Short = "data";
+    public const string Short = "pw-7Qx";
 
     public const string Unicode = "pässwörd-密码-пароль-🔐";
 

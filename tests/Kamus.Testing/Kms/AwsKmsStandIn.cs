@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing.Kms;
 
@@ -41,6 +39,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StandInKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly AwsStsStandIn _sts = new();
+    private int _callsBySessions;
     private readonly WebApplication _app;
 
     private AwsKmsStandIn(WebApplication app, string region)
@@ -65,19 +65,30 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port that accepts requests signed for <paramref name="region"/>.</summary>
     public static async Task<AwsKmsStandIn> StartAsync(string region = "eu-west-1", CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         AwsKmsStandIn? standIn = null;
-        app.MapPost("/", context => standIn!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
+        var app = await LoopbackStandInHost.StartAsync(
+            a =>
+            {
+                a.MapPost("/", context => standIn!.HandleAsync(context));
+            },
+            cancellationToken);
         standIn = new AwsKmsStandIn(app, region);
         return standIn;
     }
 
     /// <summary>How many calls of <paramref name="operation"/> (for example <c>Decrypt</c>) arrived, failed ones included.</summary>
     public int Calls(string operation) => _calls.TryGetValue(operation, out var count) ? count : 0;
+
+    /// <summary>
+    /// Also answers STS <c>AssumeRoleWithWebIdentity</c> (AWS's Query protocol, form-encoded <c>POST /</c>) for
+    /// <paramref name="roleArn"/> and the service-account token <paramref name="webIdentityToken"/>, as IRSA does: the
+    /// temporary credentials it issues (with a session token) then sign KMS calls. Point the SDK at it with
+    /// <c>AWS_ENDPOINT_URL_STS</c>.
+    /// </summary>
+    public void AllowWebIdentity(string roleArn, string webIdentityToken) => _sts.Allow(roleArn, webIdentityToken);
+
+    /// <summary>How many sessions STS issued, and how many KMS calls were signed by one of them.</summary>
+    public (int Issued, int KmsCallsSigned) WebIdentitySessions => (_sts.Issued, Volatile.Read(ref _callsBySessions));
 
     /// <summary>Resets <see cref="Calls"/>.</summary>
     public void ResetCalls() => _calls.Clear();
@@ -118,7 +129,7 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
         if (Failure == KmsStandInFailure.Hang)
         {
-            await HangAsync(context);
+            await LoopbackStandInHost.HangAsync(context);
             return;
         }
 
@@ -128,13 +139,19 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
             return;
         }
 
+        if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true)
+        {
+            await _sts.HandleAsync(context, body);
+            return;
+        }
+
         if (!context.Request.ContentType?.StartsWith("application/x-amz-json-1.1", StringComparison.Ordinal) ?? true)
         {
             await ErrorAsync(context, 400, "SerializationException", "Content-Type must be application/x-amz-json-1.1.");
             return;
         }
 
-        if (SigV4Verifier.Verify(context.Request, body, AccessKeyId, SecretAccessKey, Region, "kms") is { } authError)
+        if (SigV4Verifier.Verify(context.Request, body, SecretOf, Region, "kms") is { } authError)
         {
             await ErrorAsync(context, authError.Code == "MissingAuthenticationTokenException" ? 403 : 400, authError.Code, authError.Message);
             return;
@@ -302,6 +319,22 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
             ? Encoding.UTF8.GetBytes(string.Join('\n', context.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value!.GetValue<string>()}")))
             : [];
 
+    private (string Secret, string? SessionToken)? SecretOf(string accessKeyId)
+    {
+        if (accessKeyId == AccessKeyId)
+        {
+            return (SecretAccessKey, null);
+        }
+
+        if (_sts.Session(accessKeyId) is { } session)
+        {
+            Interlocked.Increment(ref _callsBySessions);
+            return session;
+        }
+
+        return null;
+    }
+
     private StandInKey Resolve(string keyId)
     {
         var id = keyId;
@@ -361,19 +394,6 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         }
 
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
-
-    // Until the caller aborts (or the stand-in stops): a KMS that accepted the connection and never answers.
-    private static async Task HangAsync(HttpContext context)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller gave up, as it should.
-        }
     }
 
     private sealed class StandInKey(string id, byte[] material, string description, DateTimeOffset created)

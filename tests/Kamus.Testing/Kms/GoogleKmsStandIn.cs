@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing.Kms;
 
@@ -64,14 +62,14 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port.</summary>
     public static async Task<GoogleKmsStandIn> StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         GoogleKmsStandIn? standIn = null;
-        app.MapPost("/token", context => standIn!.TokenAsync(context));
-        app.Map("/v1/{**name}", context => standIn!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
+        var app = await LoopbackStandInHost.StartAsync(
+            a =>
+            {
+                a.MapPost("/token", context => standIn!.TokenAsync(context));
+                a.Map("/v1/{**name}", context => standIn!.HandleAsync(context));
+            },
+            cancellationToken);
         standIn = new GoogleKmsStandIn(app);
         return standIn;
     }
@@ -205,7 +203,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
 
         if (Failure == KmsStandInFailure.Hang)
         {
-            await HangAsync(context);
+            await LoopbackStandInHost.HangAsync(context);
             return;
         }
 
@@ -415,19 +413,6 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
         context.Response.StatusCode = 400;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(new JsonObject { ["error"] = error, ["error_description"] = description }.ToJsonString(), context.RequestAborted);
-    }
-
-    // Until the caller aborts (or the stand-in stops): a KMS that accepted the connection and never answers.
-    private static async Task HangAsync(HttpContext context)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller gave up, as it should.
-        }
     }
 
     private sealed class RpcError(int code, string status, string message) : Exception(message)

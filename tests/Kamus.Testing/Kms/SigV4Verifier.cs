@@ -13,8 +13,11 @@ internal static class SigV4Verifier
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
 
-    /// <summary>Returns <see langword="null"/> when the request is signed by <paramref name="accessKeyId"/>, else an AWS error (code, message).</summary>
-    public static (string Code, string Message)? Verify(HttpRequest request, byte[] body, string accessKeyId, string secretKey, string region, string service)
+    /// <summary>
+    /// Returns <see langword="null"/> when the request is signed by a key <paramref name="secretOf"/> knows (with its
+    /// session token, for temporary credentials), else an AWS error (code, message).
+    /// </summary>
+    public static (string Code, string Message)? Verify(HttpRequest request, byte[] body, Func<string, (string Secret, string? SessionToken)?> secretOf, string region, string service)
     {
         var authorization = request.Headers.Authorization.ToString();
         var amzDate = request.Headers["X-Amz-Date"].ToString();
@@ -43,7 +46,7 @@ internal static class SigV4Verifier
             return ("IncompleteSignatureException", "Credential should be scoped to a valid region.");
         }
 
-        if (scope[0] != accessKeyId)
+        if (secretOf(scope[0]) is not var (secretKey, sessionToken) || request.Headers["X-Amz-Security-Token"].ToString() != (sessionToken ?? string.Empty))
         {
             return ("UnrecognizedClientException", "The security token included in the request is invalid.");
         }

@@ -77,35 +77,29 @@ internal sealed class GoogleKmsRestClient : IDisposable
     }
 
     /// <summary>Encrypts with CryptoKey <paramref name="cryptoKey"/>'s primary version; returns the ciphertext.</summary>
-    public async Task<byte[]> EncryptAsync(string cryptoKey, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> additionalData, CancellationToken cancellationToken)
-    {
-        var body = Json(writer =>
-        {
-            writer.WriteBase64String("plaintext", plaintext.Span);
-            if (!additionalData.IsEmpty)
-            {
-                writer.WriteBase64String("additionalAuthenticatedData", additionalData.Span);
-            }
-        });
-        return ReadBytes(await SendAsync(HttpMethod.Post, $"v1/{cryptoKey}:encrypt", body, cancellationToken).ConfigureAwait(false), "ciphertext"u8);
-    }
+    public Task<byte[]> EncryptAsync(string cryptoKey, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> additionalData, CancellationToken cancellationToken) =>
+        CryptAsync(cryptoKey, "encrypt", "plaintext", plaintext, additionalData, "ciphertext"u8.ToArray(), cancellationToken);
 
     /// <summary>Decrypts a ciphertext of CryptoKey <paramref name="cryptoKey"/>; returns the plaintext (the caller zeroes it).</summary>
-    public async Task<byte[]> DecryptAsync(string cryptoKey, ReadOnlyMemory<byte> ciphertext, ReadOnlyMemory<byte> additionalData, CancellationToken cancellationToken)
-    {
-        var body = Json(writer =>
-        {
-            writer.WriteBase64String("ciphertext", ciphertext.Span);
-            if (!additionalData.IsEmpty)
-            {
-                writer.WriteBase64String("additionalAuthenticatedData", additionalData.Span);
-            }
-        });
-        return ReadBytes(await SendAsync(HttpMethod.Post, $"v1/{cryptoKey}:decrypt", body, cancellationToken).ConfigureAwait(false), "plaintext"u8);
-    }
+    public Task<byte[]> DecryptAsync(string cryptoKey, ReadOnlyMemory<byte> ciphertext, ReadOnlyMemory<byte> additionalData, CancellationToken cancellationToken) =>
+        CryptAsync(cryptoKey, "decrypt", "ciphertext", ciphertext, additionalData, "plaintext"u8.ToArray(), cancellationToken);
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();
+
+    // POST {cryptoKey}:{verb} with {"<input>": b64, "additionalAuthenticatedData": b64}; answers the <output> field's bytes.
+    private async Task<byte[]> CryptAsync(string cryptoKey, string verb, string input, ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> additionalData, byte[] output, CancellationToken cancellationToken)
+    {
+        var body = Json(writer =>
+        {
+            writer.WriteBase64String(input, data.Span);
+            if (!additionalData.IsEmpty)
+            {
+                writer.WriteBase64String("additionalAuthenticatedData", additionalData.Span);
+            }
+        });
+        return ReadBytes(await SendAsync(HttpMethod.Post, $"v1/{cryptoKey}:{verb}", body, cancellationToken).ConfigureAwait(false), output);
+    }
 
     // Sends body (zeroed afterwards) and returns the answer's bytes (the caller zeroes them), or throws on an error status.
     private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
