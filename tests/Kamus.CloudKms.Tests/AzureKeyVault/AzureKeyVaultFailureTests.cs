@@ -55,6 +55,21 @@ public sealed class AzureKeyVaultFailureTests
     }
 
     [Fact]
+    public async Task A_vault_that_never_answers_times_out_into_503()
+    {
+        await using var server = await KeyVaultServer.StartAsync((_, e) =>
+        {
+            e["KeyManagement__KeyVault__RequestTimeout"] = "00:00:01";
+            e["KeyManagement__KeyVault__MaxRetries"] = "0";
+        });
+        server.Vault.Hang = true;
+
+        using var encrypt = await server.Api.EncryptAsync("value", "sa1", "ns-a");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, encrypt.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unreachable_vault_answers_503()
     {
         await using var server = await KeyVaultServer.StartAsync();
@@ -104,17 +119,8 @@ public sealed class AzureKeyVaultFailureTests
     public async Task A_missing_or_wrong_setting_stops_the_server_at_start_naming_it_never_the_secret(string variable, string? value, string named)
     {
         await using var vault = await AzureKeyVaultStandIn.StartAsync();
-        var environment = KeyVaultServer.Environment(vault);
-        if (value is null)
-        {
-            environment.Remove(variable);
-        }
-        else
-        {
-            environment[variable] = value;
-        }
 
-        var error = await Assert.ThrowsAsync<KamusSettingsException>(() => KamusServerHost.StartAsync(o => EnvironmentSettings.Apply(o, environment)));
+        var error = await EnvironmentSettings.StartupRefusalAsync(KeyVaultServer.Environment(vault), variable, value);
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(KeyVaultServer.ClientSecret, error.Message, StringComparison.Ordinal);

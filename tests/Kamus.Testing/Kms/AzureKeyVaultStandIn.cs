@@ -30,7 +30,7 @@ namespace Kamus.Testing.Kms;
 /// rotation policies, EC and oct keys, signing, HSM attestation, managed identity and workload identity endpoints,
 /// and the real resource (<c>https://vault.azure.net</c>): the challenge names <see cref="ChallengeResource"/>,
 /// <c>https://127.0.0.1</c> by default, because the client accepts only a resource whose host covers the vault's.
-/// Failures on demand: <see cref="Failure"/> (500, 503, 403 or a dropped connection on key operations).
+/// Failures on demand: <see cref="Failure"/> (500, 503, 403 or a dropped connection on key operations) and <see cref="Hang"/>.
 /// </para>
 /// </summary>
 public sealed class AzureKeyVaultStandIn : IAsyncDisposable
@@ -71,6 +71,9 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
 
     /// <summary>Makes key operations (not the token endpoint) fail on purpose. Settable at any time.</summary>
     public StandInFailure Failure { get; set; }
+
+    /// <summary>Makes every vault request (not the token endpoint) hang until the caller gives up. Settable at any time.</summary>
+    public bool Hang { get; set; }
 
     /// <summary>Key names in the vault.</summary>
     public IReadOnlyCollection<string> KeyNames => [.. _keys.Keys];
@@ -217,6 +220,12 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
 
     private async Task VaultAsync(HttpContext context)
     {
+        if (Hang)
+        {
+            await LoopbackStandInHost.HangAsync(context);
+            return;
+        }
+
         var request = context.Request;
         if (!IsAuthorized(request))
         {
