@@ -125,6 +125,18 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_revoked_token_is_replaced_after_the_vaults_new_challenge()
+    {
+        var made = await Api.EncryptOkAsync("before revocation", "sa1", "ns-a");
+        Server.Vault.RevokeTokens();
+        Server.Vault.ResetCounts();
+
+        Assert.Equal((HttpStatusCode.OK, "before revocation"), await Api.DecryptTextAsync(KeyVaultServer.TokenA1, made));
+        Assert.Equal(1, Server.Vault.Count("challenge"));
+        Assert.Equal(1, Server.Vault.Count("token"));
+    }
+
+    [Fact]
     public async Task Neither_the_client_secret_nor_vault_tokens_nor_plaintexts_reach_the_logs()
     {
         using var upstream = new UpstreamKeyVaultWriter(Server.Vault, KeyVaultServer.ClientId, KeyVaultServer.ClientSecret);

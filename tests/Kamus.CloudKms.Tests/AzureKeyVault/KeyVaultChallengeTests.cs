@@ -39,4 +39,13 @@ public sealed class KeyVaultChallengeTests
 
         Assert.Equal(covered, challenge.Covers(new Uri(vault)));
     }
+
+    [Fact]
+    public void A_continuous_access_evaluation_challenge_gives_its_claims()
+    {
+        const string Header = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAwMDAwMDAwIn19fQ==\"";
+
+        Assert.Equal("{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\"1700000000\"}}}", KeyVaultChallenge.TryParseClaims(Header));
+        Assert.Null(KeyVaultChallenge.TryParseClaims("Bearer authorization=\"https://login.microsoftonline.com/t\", resource=\"https://vault.azure.net\""));
+    }
 }

@@ -21,7 +21,8 @@ namespace Kamus.Testing.Kms;
 /// error body <c>{"error":{"code","message"}}</c> with Key Vault's codes (<c>KeyNotFound</c> 404, <c>BadParameter</c>
 /// 400 for a value the key cannot decrypt, <c>Forbidden</c> 403 for a disabled key or an operation the key does not
 /// allow, <c>Unauthorized</c> 401); challenge-based authentication (a request without a valid bearer token gets 401
-/// with <c>WWW-Authenticate: Bearer authorization="&lt;authority&gt;/&lt;tenant&gt;", resource="..."</c>); and the
+/// with <c>WWW-Authenticate: Bearer authorization="&lt;authority&gt;/&lt;tenant&gt;", resource="..."</c>, and the
+/// continuous access evaluation claims challenge for a revoked token, see <see cref="RevokeTokens"/>); and the
 /// client-credentials grant at <c>POST /{tenant}/oauth2/v2.0/token</c> (client id and secret, scope
 /// <c>&lt;resource&gt;/.default</c>, AADSTS errors), over HTTPS as Azure.Identity demands.
 /// </para>
@@ -35,11 +36,15 @@ namespace Kamus.Testing.Kms;
 /// </summary>
 public sealed class AzureKeyVaultStandIn : IAsyncDisposable
 {
+    // {"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}, the shape of Entra ID's revocation claims.
+    private const string RevocationClaims = "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAwMDAwMDAwIn19fQ==";
+
     /// <summary>The tenant the stand-in's challenge names.</summary>
     public const string TenantId = "7e57a2e1-0000-4000-8000-00000000a2e1";
 
     private readonly ConcurrentDictionary<string, string> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KeyEntry> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly WebApplication _app;
@@ -117,6 +122,19 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
 
     /// <summary>Adds a new version of key <paramref name="name"/>, as a rotation in the portal would.</summary>
     public string Rotate(string name) => _keys[name].Add(KeyVersion.Create("RSA", 2048, null)).Version;
+
+    /// <summary>
+    /// Revokes every token it issued, as continuous access evaluation does: the next call with one gets Key Vault's
+    /// claims challenge (401, <c>error="insufficient_claims", claims="..."</c>).
+    /// </summary>
+    public void RevokeTokens()
+    {
+        foreach (var token in _tokens.Keys)
+        {
+            _revoked[token] = true;
+            _tokens.TryRemove(token, out _);
+        }
+    }
 
     /// <summary>Enables or disables key <paramref name="name"/> (every version).</summary>
     public void SetEnabled(string name, bool enabled)
@@ -236,7 +254,10 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
             }
 
             var authority = new Uri(AuthorityHost, TenantId).ToString();
-            context.Response.Headers.WWWAuthenticate = $"Bearer authorization=\"{authority}\", resource=\"{ChallengeResource}\"";
+            var presented = request.Headers.Authorization.ToString();
+            context.Response.Headers.WWWAuthenticate = presented.StartsWith("Bearer ", StringComparison.Ordinal) && _revoked.ContainsKey(presented["Bearer ".Length..])
+                ? $"Bearer realm=\"\", authorization_uri=\"{new Uri(AuthorityHost, "common/oauth2/authorize")}\", error=\"insufficient_claims\", claims=\"{RevocationClaims}\""
+                : $"Bearer authorization=\"{authority}\", resource=\"{ChallengeResource}\"";
             await VaultErrorAsync(context, 401, "Unauthorized", request.Headers.Authorization.Count == 0
                 ? "AKV10000: Request is missing a Bearer or PoP token."
                 : "AKV10032: Invalid issuer or token.");

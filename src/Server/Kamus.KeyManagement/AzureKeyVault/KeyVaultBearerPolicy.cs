@@ -39,15 +39,29 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         var vault = message.Request.Uri.ToUri();
         if (Volatile.Read(ref _challenge) is { } known)
         {
-            await AuthorizeAsync(message, known, refresh: false);
+            await AuthorizeAsync(message, known, claims: null, refresh: false);
             await ProcessNextAsync(message, pipeline);
-            if (message.Response.Status != 401 || ReadChallenge(message, vault) is not { } renewed)
+            if (message.Response.Status != 401)
             {
                 return;
             }
 
-            // The token was revoked, or the vault moved tenant: one fresh challenge and token, then one more try.
-            await AuthorizeAsync(message, renewed, refresh: true);
+            // Continuous access evaluation: the token was revoked, and the claims it names make Entra ID issue a new
+            // one (MSAL's cache would answer the revoked token). Otherwise the vault may have moved tenant: one fresh
+            // challenge and token. Either way, one more try.
+            if (KeyVaultChallenge.TryParseClaims(Header(message)) is { } claims)
+            {
+                await AuthorizeAsync(message, known, claims, refresh: true);
+            }
+            else if (ReadChallenge(message, vault) is { } renewed)
+            {
+                await AuthorizeAsync(message, renewed, claims: null, refresh: true);
+            }
+            else
+            {
+                return;
+            }
+
             await ProcessNextAsync(message, pipeline);
             return;
         }
@@ -59,7 +73,7 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         message.Request.Content = content;
         if (message.Response.Status == 401 && ReadChallenge(message, vault) is { } challenge)
         {
-            await AuthorizeAsync(message, challenge, refresh: false);
+            await AuthorizeAsync(message, challenge, claims: null, refresh: false);
         }
         else if (content is null)
         {
@@ -69,14 +83,12 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         await ProcessNextAsync(message, pipeline);
     }
 
+    private static string? Header(HttpMessage message) =>
+        message.Response.Headers.TryGetValue("WWW-Authenticate", out var header) ? header : null;
+
     private KeyVaultChallenge? ReadChallenge(HttpMessage message, Uri vault)
     {
-        if (!message.Response.Headers.TryGetValue("WWW-Authenticate", out var header))
-        {
-            return null;
-        }
-
-        var challenge = KeyVaultChallenge.TryParse(header);
+        var challenge = KeyVaultChallenge.TryParse(Header(message));
         if (challenge is null)
         {
             return null;
@@ -92,14 +104,14 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         return challenge;
     }
 
-    private async ValueTask AuthorizeAsync(HttpMessage message, KeyVaultChallenge challenge, bool refresh)
+    private async ValueTask AuthorizeAsync(HttpMessage message, KeyVaultChallenge challenge, string? claims, bool refresh)
     {
         var cached = Volatile.Read(ref _token);
         var now = _time.GetUtcNow();
         if (refresh || cached is null || cached.Challenge != challenge || cached.Token.ExpiresOn - RefreshMargin <= now)
         {
             var credential = _credentialForTenant(challenge.TenantId);
-            var token = await credential.GetTokenAsync(new TokenRequestContext([challenge.Scope]), message.CancellationToken);
+            var token = await credential.GetTokenAsync(new TokenRequestContext([challenge.Scope], claims: claims), message.CancellationToken);
             cached = new CachedToken(challenge, token);
             Volatile.Write(ref _token, cached);
         }

@@ -51,6 +51,28 @@ internal sealed record KeyVaultChallenge(string TenantId, string Scope, Uri Reso
     }
 
     /// <summary>
+    /// The claims of a continuous access evaluation challenge (<c>Bearer error="insufficient_claims",
+    /// claims="&lt;base64 JSON&gt;"</c>, sent when a token was revoked), decoded; otherwise <see langword="null"/>.
+    /// </summary>
+    public static string? TryParseClaims(string? header)
+    {
+        const string Scheme = "Bearer ";
+        if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var parameters = Parameters(header.AsSpan(Scheme.Length));
+        if (!parameters.Exists(p => p.Name == "error" && p.Value == "insufficient_claims") || parameters.Find(p => p.Name == "claims").Value is not { Length: > 0 } encoded)
+        {
+            return null;
+        }
+
+        var buffer = new byte[encoded.Length];
+        return Convert.TryFromBase64String(encoded, buffer, out var written) ? System.Text.Encoding.UTF8.GetString(buffer, 0, written) : null;
+    }
+
+    /// <summary>
     /// Whether the challenge may be answered for <paramref name="vault"/>: its resource's host is the vault's host or a
     /// parent domain of it (<c>vault.azure.net</c> for <c>name.vault.azure.net</c>). This is the Azure SDK's check: a
     /// token is never sent for a resource that a look-alike endpoint names.
