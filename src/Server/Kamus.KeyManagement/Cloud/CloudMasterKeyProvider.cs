@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -57,7 +58,7 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
             }
 
             var sealedValue = AesGcmSealer.Seal(dataKey, plaintext.Span, associatedData.Span);
-            Remember(CacheKey(keyId, identity, blob), dataKey);
+            Remember(CiphertextFormat.V2WrappedKey, CacheKey(keyId, identity, blob), dataKey);
             return CloudWrapLayout.Format(blob, sealedValue);
         }
         finally
@@ -111,8 +112,10 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
 
     private async ValueTask<byte[]> DataKeyAsync(string scope, ServiceAccountIdentity identity, ReadOnlyMemory<byte> blob, bool upstream, CancellationToken cancellationToken)
     {
+        // Kamus's wraps and upstream's envelope keys are cached apart (a key is only used for the format it came from).
+        var format = upstream ? CiphertextFormat.UpstreamEnvelope : CiphertextFormat.V2WrappedKey;
         var cacheKey = CacheKey(scope, identity, blob);
-        if (TryRecall(cacheKey) is { } cached)
+        if (TryRecall(format, cacheKey) is { } cached)
         {
             return cached;
         }
@@ -127,7 +130,7 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
             throw new CryptographicException("The KMS ciphertext does not hold a data key.");
         }
 
-        Remember(cacheKey, dataKey);
+        Remember(format, cacheKey, dataKey);
         return dataKey;
     }
 
@@ -156,9 +159,9 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
         }
     }
 
-    private byte[]? TryRecall(string cacheKey)
+    private byte[]? TryRecall(CiphertextFormat format, string cacheKey)
     {
-        if (_cache is null || !_cache.TryGet(cacheKey, out var key))
+        if (_cache is null || !_cache.TryGet(format, cacheKey, out var key))
         {
             return null;
         }
@@ -167,7 +170,7 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
         return key.TryCopyTo(copy) ? copy : null;
     }
 
-    private void Remember(string cacheKey, byte[] dataKey) => _cache?.Add(cacheKey, DataKey.FromBytes(dataKey));
+    private void Remember(CiphertextFormat format, string cacheKey, byte[] dataKey) => _cache?.Add(format, cacheKey, DataKey.FromBytes(dataKey));
 
     // SHA-256 over the scope (key id), the identity and the KMS ciphertext: the cache holds no ciphertext, and an
     // entry is found only by the identity it was unwrapped for.

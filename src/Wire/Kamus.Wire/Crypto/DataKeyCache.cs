@@ -1,16 +1,20 @@
+using Kamus.Wire.Formats;
+
 namespace Kamus.Wire.Crypto;
 
 /// <summary>
-/// A bounded least-recently-used cache of unwrapped envelope data keys, by a text key (the client uses the wrapped key's
-/// text, the server a digest of identity and KMS ciphertext). Optionally each entry lives at most a time-to-live.
-/// Evicted and expired keys and, on <see cref="Dispose"/>, all keys are zeroed. It holds keys only, never plaintext.
+/// A bounded least-recently-used cache of unwrapped envelope data keys, by envelope format and a text key (a key
+/// unwrapped for one format is never used for another: AES-GCM keys never decrypt CBC payloads). The client's text is
+/// the wrapped key; the server's a digest of identity and KMS ciphertext. Optionally each entry lives at most a
+/// time-to-live. Evicted and expired keys and, on <see cref="Dispose"/>, all keys are zeroed. It holds keys only, never
+/// plaintext.
 /// </summary>
 internal sealed class DataKeyCache : IDisposable
 {
     private readonly int _capacity;
     private readonly TimeSpan _timeToLive;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(CiphertextFormat Format, string Key), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -41,13 +45,13 @@ internal sealed class DataKeyCache : IDisposable
         }
     }
 
-    /// <summary>The key cached under <paramref name="cacheKey"/>, unless absent or expired (an expired key is zeroed).</summary>
-    public bool TryGet(string cacheKey, out DataKey key)
+    /// <summary>The key cached under <paramref name="format"/> and <paramref name="cacheKey"/>, unless absent or expired (an expired key is zeroed).</summary>
+    public bool TryGet(CiphertextFormat format, string cacheKey, out DataKey key)
     {
         DataKey? expired = null;
         lock (_gate)
         {
-            if (!_disposed && _entries.TryGetValue(cacheKey, out var node))
+            if (!_disposed && _entries.TryGetValue((format, cacheKey), out var node))
             {
                 if (_time.GetUtcNow() < node.Value.ExpiresAt)
                 {
@@ -58,7 +62,7 @@ internal sealed class DataKeyCache : IDisposable
                 }
 
                 _recency.Remove(node);
-                _entries.Remove(cacheKey);
+                _entries.Remove((format, cacheKey));
                 expired = node.Value.Key;
             }
         }
@@ -69,25 +73,25 @@ internal sealed class DataKeyCache : IDisposable
     }
 
     /// <summary>Adds a key and returns the cached one (an existing key wins, and <paramref name="key"/> is then zeroed).</summary>
-    public DataKey Add(string cacheKey, DataKey key)
+    public DataKey Add(CiphertextFormat format, string cacheKey, DataKey key)
     {
         DataKey? evicted = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_entries.TryGetValue(cacheKey, out var existing))
+            if (_entries.TryGetValue((format, cacheKey), out var existing))
             {
                 evicted = key;
                 key = existing.Value.Key;
             }
             else
             {
-                _entries[cacheKey] = _recency.AddFirst(new Entry(cacheKey, key, ExpiryFrom(_time.GetUtcNow())));
+                _entries[(format, cacheKey)] = _recency.AddFirst(new Entry((format, cacheKey), key, ExpiryFrom(_time.GetUtcNow())));
                 if (_entries.Count > _capacity)
                 {
                     var last = _recency.Last!;
                     _recency.RemoveLast();
-                    _entries.Remove(last.Value.CacheKey);
+                    _entries.Remove(last.Value.Id);
                     evicted = last.Value.Key;
                 }
             }
@@ -126,7 +130,7 @@ internal sealed class DataKeyCache : IDisposable
     private DateTimeOffset ExpiryFrom(DateTimeOffset now) =>
         _timeToLive == TimeSpan.MaxValue || DateTimeOffset.MaxValue - now <= _timeToLive ? DateTimeOffset.MaxValue : now + _timeToLive;
 
-    private sealed record Entry(string CacheKey, DataKey Key, DateTimeOffset ExpiresAt)
+    private sealed record Entry((CiphertextFormat Format, string Key) Id, DataKey Key, DateTimeOffset ExpiresAt)
     {
         public override string ToString() => "Entry(redacted)";
     }
