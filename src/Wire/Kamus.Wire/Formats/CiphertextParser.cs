@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using Kamus.Wire.Crypto;
+using Kamus.Wire.Crypto.Hpke;
 
 namespace Kamus.Wire.Formats;
 
@@ -44,6 +45,16 @@ internal static class CiphertextParser
         if (text.StartsWith(V2Layout.ValuePrefix, StringComparison.Ordinal))
         {
             return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.ValuePrefix.Length, out parsed, out reason);
+        }
+
+        if (text.StartsWith(OfflineLayout.ValuePrefix, StringComparison.Ordinal))
+        {
+            return TryParseOffline(text, OfflineLayout.ValuePrefix.Length, boundToContext: false, out parsed, out reason);
+        }
+
+        if (text.StartsWith(OfflineLayout.ContextValuePrefix, StringComparison.Ordinal))
+        {
+            return TryParseOffline(text, OfflineLayout.ContextValuePrefix.Length, boundToContext: true, out parsed, out reason);
         }
 
         if (text.StartsWith(UpstreamLayout.EnvelopePrefix, StringComparison.Ordinal))
@@ -185,6 +196,47 @@ internal static class CiphertextParser
                 break;
         }
 
+        reason = null;
+        return true;
+    }
+
+    private static bool TryParseOffline(string text, int prefixLength, bool boundToContext, out ParsedCiphertext? parsed, out string? reason)
+    {
+        parsed = null;
+        var rest = text.AsSpan(prefixLength);
+        Span<Range> parts = stackalloc Range[5];
+        if (rest.Split(parts, '.') != 4)
+        {
+            reason = "an offline value must have the form k2h.<suite>.<key id>.<enc>.<sealed>";
+            return false;
+        }
+
+        if (!OfflineLayout.TryParseSuite(rest[parts[0]], out var suite))
+        {
+            reason = "the HPKE suite is not three 4-digit lowercase hex ids (kem-kdf-aead)";
+            return false;
+        }
+
+        var keyIdText = rest[parts[1]];
+        if (!V2Layout.IsValidKeyId(keyIdText) || !OfflineLayout.TryParseEpoch(keyIdText, out _))
+        {
+            reason = "the public-key id is not e<epoch>-<fingerprint>";
+            return false;
+        }
+
+        if (!TryFromCanonicalBase64Url(rest[parts[2]], out var encapsulatedKey) || encapsulatedKey.Length == 0)
+        {
+            reason = "the encapsulated key is not canonical base64url";
+            return false;
+        }
+
+        if (!TryFromCanonicalBase64Url(rest[parts[3]], out var sealedMessage) || sealedMessage.Length <= HpkeSuite.TagLength)
+        {
+            reason = "the sealed part is not canonical base64url of a sealed value";
+            return false;
+        }
+
+        parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, boundToContext);
         reason = null;
         return true;
     }

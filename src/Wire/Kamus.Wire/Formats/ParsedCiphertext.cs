@@ -1,3 +1,4 @@
+using Kamus.Wire.Crypto.Hpke;
 using Kamus.Wire.Identity;
 
 namespace Kamus.Wire.Formats;
@@ -17,10 +18,21 @@ internal sealed class ParsedCiphertext
         SealedKey = sealedKey;
     }
 
+    internal ParsedCiphertext(HpkeSuite suite, string keyId, byte[] encapsulatedKey, byte[] sealedMessage, bool boundToContext)
+        : this(CiphertextFormat.OfflineValue, keyId, [], sealedMessage, null, [])
+    {
+        Suite = suite;
+        EncapsulatedKey = encapsulatedKey;
+        BoundToContext = boundToContext;
+    }
+
     /// <summary>The layout.</summary>
     public CiphertextFormat Format { get; }
 
-    /// <summary>The master-key id (v2 formats); <see langword="null"/> for upstream values, which name no key.</summary>
+    /// <summary>
+    /// The master-key id (v2 formats) or the service account's public-key id (offline values, see <see cref="OfflineLayout.KeyId"/>);
+    /// <see langword="null"/> for upstream values, which name no key.
+    /// </summary>
     public string? KeyId { get; }
 
     /// <summary>The CBC IV (upstream formats), otherwise empty.</summary>
@@ -28,7 +40,7 @@ internal sealed class ParsedCiphertext
 
     /// <summary>
     /// The encrypted body: the CBC ciphertext (upstream AES), the envelope payload (CBC ciphertext or sealed GCM payload),
-    /// or the sealed value (v2 value); empty for a bare wrapped key.
+    /// or the sealed value (v2 value, offline value); empty for a bare wrapped key.
     /// </summary>
     public byte[] Body { get; }
 
@@ -40,6 +52,15 @@ internal sealed class ParsedCiphertext
 
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
+
+    /// <summary>The HPKE suite of an offline value (<see langword="default"/> otherwise).</summary>
+    public HpkeSuite Suite { get; }
+
+    /// <summary>HPKE's <c>enc</c> of an offline value (the sender's ephemeral public key), otherwise empty.</summary>
+    public byte[] EncapsulatedKey { get; } = [];
+
+    /// <summary>Whether the value is bound to a context that its reader must name (<c>k2hc.</c>).</summary>
+    public bool BoundToContext { get; }
 
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kamus.Wire.Crypto;
+using Kamus.Wire.Crypto.Hpke;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Identity;
+
+namespace Kamus.Wire.Tests.Formats;
+
+public sealed class OfflineLayoutTests
+{
+    private static readonly ServiceAccountIdentity Orders = new("team-a", "orders");
+    private static readonly ServiceAccountIdentity Billing = new("team-a", "billing");
+
+    [Fact]
+    public void A_value_sealed_to_an_accounts_key_opens_for_that_account_only()
+    {
+        using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
+        var keyId = OfflineLayout.KeyId(3, key.PublicKey.Encoded);
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "s3cr3t ☃"u8, context: null);
+
+        Assert.StartsWith("k2h.0010-0001-0002." + keyId + ".", text, StringComparison.Ordinal);
+        var parsed = CiphertextParser.Parse(text);
+        Assert.Equal(CiphertextFormat.OfflineValue, parsed.Format);
+        Assert.True(OfflineLayout.TryParseEpoch(parsed.KeyId, out var epoch));
+        Assert.Equal(3, epoch);
+        Assert.Equal("s3cr3t ☃", Encoding.UTF8.GetString(OfflineCipher.Open(parsed, key, Orders, context: null)));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Billing, context: null));
+    }
+
+    [Fact]
+    public void A_context_bound_value_opens_only_with_its_context()
+    {
+        using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, OfflineLayout.KeyId(1, key.PublicKey.Encoded), key.PublicKey, Orders, "v"u8, "ConnectionStrings:Orders");
+        var parsed = CiphertextParser.Parse(text);
+
+        Assert.StartsWith("k2hc.", text, StringComparison.Ordinal);
+        Assert.True(parsed.BoundToContext);
+        Assert.Equal("v"u8.ToArray(), OfflineCipher.Open(parsed, key, Orders, "ConnectionStrings:Orders"));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Orders, "ConnectionStrings:Billing"));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Orders, null));
+    }
+
+    [Fact]
+    public void Changing_any_character_of_an_offline_value_is_detected()
+    {
+        using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, OfflineLayout.KeyId(1, key.PublicKey.Encoded), key.PublicKey, Orders, "value"u8, null);
+        var detected = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var altered = text[..i] + (text[i] == 'A' ? 'B' : 'A') + text[(i + 1)..];
+            if (!CiphertextParser.TryParse(altered, out var parsed, out _)
+                || parsed.Format != CiphertextFormat.OfflineValue
+                || parsed.Suite != HpkeSuite.P256Sha256Aes256Gcm
+                || parsed.KeyId != OfflineLayout.KeyId(1, key.PublicKey.Encoded)
+                || Throws(() => OfflineCipher.Open(parsed, key, Orders, null)))
+            {
+                detected++;
+            }
+        }
+
+        Assert.Equal(text.Length, detected);
+    }
+
+    private static bool Throws(Action action)
+    {
+        try
+        {
+            action();
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            return true;
+        }
+    }
+}
