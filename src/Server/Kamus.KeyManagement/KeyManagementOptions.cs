@@ -1,3 +1,4 @@
+using Kamus.KeyManagement.Offline;
 using Kamus.KeyManagement.Pkcs11;
 namespace Kamus.KeyManagement;
 
@@ -18,6 +19,9 @@ internal sealed class KeyManagementOptions
 
     /// <summary>The PKCS#11 provider's settings (<c>KeyManagement:Pkcs11</c>).</summary>
     public Pkcs11Options Pkcs11 { get; set; } = new();
+
+    /// <summary>Offline encryption's seed and signing key, wrapped by the provider (<c>KeyManagement:Offline</c>).</summary>
+    public OfflineKeyOptions Offline { get; set; } = new();
 }
 
 /// <summary>Upstream's <c>KeyManagement:AES</c> settings.</summary>

@@ -4,6 +4,8 @@ using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
 using Kamus.KeyManagement;
+using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +37,7 @@ internal partial class KamusServerApplication
             throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
+        var offline = LoadOfflineKeys(keyOptions, keys);
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
@@ -54,7 +57,8 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, offline));
+        services.AddSingleton(sp => new PublicKeyEndpoints(offline, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -73,12 +77,19 @@ internal partial class KamusServerApplication
         }
         catch
         {
+            offline?.Dispose();
             keys.Dispose();
             throw;
         }
 
+        if (offline is not null)
+        {
+            // The container does not own the ring (it is not registered as a service): release it with the app.
+            app.Lifetime.ApplicationStopped.Register(offline.Dispose);
+        }
+
         _ = app.Services.GetRequiredService<KeyMaterial>();
-        LogStartup(app, kamus, keys);
+        LogStartup(app, kamus, keys, offline);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
@@ -86,8 +97,26 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapGet(PublicKeyEndpoints.Route, app.Services.GetRequiredService<PublicKeyEndpoints>().GetAsync);
         HealthEndpoints.Map(app);
         return app;
+    }
+
+    // Startup, once, before any request: the in-process providers answer synchronously, and a cloud KMS's one round trip
+    // here is what lets a wrong seed or signing key stop the server with a clear line instead of failing requests.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            ReadOnlyMemory<byte>? developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
+            return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
     }
 
     private static void Validate(KamusServerOptions options)
@@ -113,7 +142,7 @@ internal partial class KamusServerApplication
         }
     }
 
-    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys)
+    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys, OfflineKeyRing? offline)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server");
         if (kamus.Development.Enabled)
@@ -139,6 +168,16 @@ internal partial class KamusServerApplication
             LogSharedUpstreamKey(logger);
         }
 
+        if (offline is not null)
+        {
+            if (offline.IsInsecureDevelopmentRing)
+            {
+                LogDevelopmentOfflineKeys(logger);
+            }
+
+            LogOfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
+        }
+
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -154,6 +193,12 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: no master key is configured, so the well-known development key (key id 'dev') is in use. Anything encrypted now is readable by anyone.")]
     private static partial void LogDevelopmentKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: offline encryption keys are derived from the development key; anyone can derive them.")]
+    private static partial void LogDevelopmentOfflineKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline encryption: key epoch {Epoch}; key statements are signed by the key with SHA-256 fingerprint {SignerFingerprint} (publish it for users to pin).")]
+    private static partial void LogOfflineKeys(ILogger logger, int epoch, string signerFingerprint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
     private static partial void LogSharedUpstreamKey(ILogger logger);

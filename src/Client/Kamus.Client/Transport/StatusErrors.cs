@@ -6,9 +6,9 @@ namespace Kamus.Client.Transport;
 /// <summary>Maps a failed answer to a <see cref="KamusException"/>. Messages name the endpoint, status and fingerprint; the body is never quoted.</summary>
 internal static class StatusErrors
 {
-    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt, string? fingerprint = null)
+    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt, string? fingerprint = null, string method = "POST")
     {
-        var subject = fingerprint is null ? $"POST {endpoint}" : $"Decrypting {fingerprint} (POST {endpoint})";
+        var subject = fingerprint is null ? $"{method} {endpoint}" : $"Decrypting {fingerprint} ({method} {endpoint})";
         var (kind, reason) = status switch
         {
             HttpStatusCode.Unauthorized => (KamusErrorKind.Unauthorized, "the server refused the service-account token, also after re-reading it"),

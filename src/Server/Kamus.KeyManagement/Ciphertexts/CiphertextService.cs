@@ -5,6 +5,7 @@ using Kamus.Wire.Crypto;
 using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Offline;
 
 namespace Kamus.KeyManagement.Ciphertexts;
 
@@ -19,13 +20,19 @@ internal sealed class CiphertextService
     private readonly IMasterKeyProvider _keys;
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
+    private readonly OfflineKeyRing? _offline;
 
     /// <summary>Creates the service.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format)
+    /// <param name="keys">The master keys of the v2 formats.</param>
+    /// <param name="upstream">Upstream's AES key.</param>
+    /// <param name="format">The format new values are written in.</param>
+    /// <param name="offline">The offline (HPKE) key ring, when offline encryption is configured.</param>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, OfflineKeyRing? offline = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
+        _offline = offline;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
@@ -104,6 +111,8 @@ internal sealed class CiphertextService
             case CiphertextFormat.V2WrappedKey:
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
+            case CiphertextFormat.OfflineValue:
+                return OfflineDecryption.Decrypt(_offline, identity, parsed, context: null);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }
