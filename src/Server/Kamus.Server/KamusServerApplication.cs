@@ -108,7 +108,7 @@ internal partial class KamusServerApplication
     {
         try
         {
-            ReadOnlyMemory<byte>? developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
             var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
             return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
         }

@@ -56,7 +56,7 @@ internal sealed class OfflineKeyRing : IDisposable
     /// </param>
     /// <param name="cancellationToken">Cancels the unwrapping.</param>
     /// <exception cref="KamusSettingsException">A setting is missing, malformed, or does not unwrap.</exception>
-    public static async ValueTask<OfflineKeyRing?> LoadAsync(OfflineKeyOptions options, IMasterKeyProvider provider, ReadOnlyMemory<byte>? developmentKey, CancellationToken cancellationToken = default)
+    public static async ValueTask<OfflineKeyRing?> LoadAsync(OfflineKeyOptions options, IMasterKeyProvider provider, byte[]? developmentKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(provider);
@@ -74,7 +74,7 @@ internal sealed class OfflineKeyRing : IDisposable
         var hasSigningKey = !string.IsNullOrWhiteSpace(options.SigningKey);
         if (!hasSeed && !hasSigningKey)
         {
-            return developmentKey is { } key ? FromDevelopmentKey(key.Span, options) : null;
+            return developmentKey is null ? null : FromDevelopmentKey(developmentKey, options);
         }
 
         if (hasSeed != hasSigningKey)
