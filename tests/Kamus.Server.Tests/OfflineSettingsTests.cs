@@ -1,21 +1,13 @@
-using System.Net;
 using Kamus.KeyManagement;
 using Kamus.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Kamus.Server.Tests;
 
-/// <summary><c>KeyManagement:Offline</c>: what the server refuses to start with, and the development defaults.</summary>
-public sealed class OfflineSettingsTests : IDisposable
+/// <summary><c>KeyManagement:Offline</c>: what the server refuses to start with (the development defaults are in <see cref="DevelopmentModeTests"/>).</summary>
+public sealed class OfflineSettingsTests
 {
     private static readonly string OtherMasterKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-
-    private readonly string _tokensFile = Path.Combine(Path.GetTempPath(), $"kamus-dev-tokens-{Guid.NewGuid():N}.json");
-
-    public OfflineSettingsTests() =>
-        File.WriteAllText(_tokensFile, """{ "dev-token-app": "team-a:app", "dev-token-other": "team-b:other" }""");
-
-    public void Dispose() => File.Delete(_tokensFile);
 
     [Fact]
     public void A_seed_without_a_signing_key_a_swapped_pair_and_a_bad_epoch_are_refused_naming_the_setting_never_the_value()
@@ -51,24 +43,6 @@ public sealed class OfflineSettingsTests : IDisposable
             masterKey: null));
 
         Assert.Contains("KeyManagement:Offline:Seed does not unwrap under master key 'k0'", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_development_server_serves_statements_from_keys_derived_from_the_development_key_and_says_so()
-    {
-        await using var host = await KamusServerHost.StartAsync(o =>
-        {
-            o.Settings["KeyManagement:AES:Key"] = null;
-            o.Settings["Kamus:Development:Enabled"] = "true";
-            o.Settings["Kamus:Development:TokensFile"] = _tokensFile;
-        });
-        using var http = host.CreateHttpClient();
-
-        using var response = await http.GetAsync("api/v2/publickeys/team-a/app");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("INSECURE: offline encryption keys are derived from the development key", StringComparison.Ordinal));
-        Assert.Matches("^[0-9a-f]{64}$", OfflineKeys.SignerFingerprint(host));
     }
 
     private static void Build(Dictionary<string, string?> settings, string? masterKey = KamusServerHost.CompatMasterKey)

@@ -51,7 +51,7 @@ internal static class OfflineSecret
     {
         ArgumentNullException.ThrowIfNull(provider);
         var parts = text.Trim().Split('.');
-        if (parts.Length != 4 || parts[0] != purpose || parts[1] != "v1" || !V2Layout.IsValidKeyId(parts[2]) || !TryDecode(parts[3], out var wrapped))
+        if (parts.Length != 4 || parts[0] != purpose || parts[1] != "v1" || !V2Layout.IsValidKeyId(parts[2]) || !CiphertextParser.TryFromCanonicalBase64Url(parts[3], out var wrapped))
         {
             throw new KamusSettingsException($"{setting} is not a wrapped {purpose} ({purpose}.v1.<keyId>.<wrapped>); make one with 'Kamus.Server offline-keys-generate'.");
         }
@@ -85,16 +85,4 @@ internal static class OfflineSecret
 
     // The purpose and key id are bound, so the seed cannot be passed off as the signing key or the other way round.
     private static byte[] AssociatedData(string purpose, string keyId) => Encoding.UTF8.GetBytes($"kamus/offline/{purpose}|{keyId}");
-
-    private static bool TryDecode(string text, out byte[] bytes)
-    {
-        bytes = [];
-        if (text.Length == 0 || !Base64Url.IsValid(text, out var length))
-        {
-            return false;
-        }
-
-        bytes = new byte[length];
-        return Base64Url.DecodeFromChars(text, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == length;
-    }
 }

@@ -269,7 +269,7 @@ internal static class CiphertextParser
 
     // Canonical: re-encoding gives the same text, so no two texts decode to the same bytes and a change to any
     // character of a v2 value is detected (the unused low bits of a final base64 character are otherwise ignored).
-    private static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
+    internal static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
     {
         bytes = [];
         if (text.IsEmpty || !Base64Url.IsValid(text, out var length))

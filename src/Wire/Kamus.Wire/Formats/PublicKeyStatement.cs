@@ -255,13 +255,6 @@ internal sealed class PublicKeyStatement
     private static bool TryDecode(string? text, out byte[] bytes)
     {
         bytes = [];
-        if (string.IsNullOrEmpty(text) || !Base64Url.IsValid(text, out var length))
-        {
-            return false;
-        }
-
-        bytes = new byte[length];
-        return Base64Url.DecodeFromChars(text, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == length
-            && Base64Url.EncodeToString(bytes) == text;
+        return text is not null && CiphertextParser.TryFromCanonicalBase64Url(text, out bytes);
     }
 }
