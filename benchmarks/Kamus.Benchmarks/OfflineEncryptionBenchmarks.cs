@@ -67,7 +67,7 @@ public class OfflineEncryptionBenchmarks
         _v2Value = _client.EncryptAsync(Secret, BenchmarkServer.ServiceAccount, BenchmarkServer.Namespace).GetAwaiter().GetResult();
         using var ring = OfflineKeyRing.LoadAsync(new OfflineKeyOptions { Seed = seed, SigningKey = signingKey }, new Kamus.KeyManagement.Aes.AesKeyRing("k0", new Dictionary<string, byte[]> { ["k0"] = Convert.FromBase64String(KamusServerHost.CompatMasterKey) }), null).AsTask().GetAwaiter().GetResult()!;
         _derived = ring.DeriveKeyPair(Identity, 1);
-        if (Encoding.UTF8.GetString(OfflineCipher.Open(_offlineParsed, _derived, Identity, null)) != Secret
+        if (Encoding.UTF8.GetString(OfflineCipher.Open(_offlineParsed, _derived, Identity)) != Secret
             || DecryptOffline() != Secret || DecryptV2() != Secret)
         {
             throw new InvalidOperationException("The values do not decrypt to the secret.");
@@ -108,5 +108,5 @@ public class OfflineEncryptionBenchmarks
 
     [Benchmark(Description = "HPKE open alone, key pair already derived")]
     [BenchmarkCategory("decrypt")]
-    public byte[] OpenDerived() => OfflineCipher.Open(_offlineParsed, _derived, Identity, null);
+    public byte[] OpenDerived() => OfflineCipher.Open(_offlineParsed, _derived, Identity);
 }

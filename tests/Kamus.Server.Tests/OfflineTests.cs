@@ -90,6 +90,17 @@ public sealed class OfflineTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.BadRequest, "invalid ciphertext"), await _api.DecryptTextAsync(ServerFixture.TokenA1, altered));
     }
 
+    [Fact]
+    public async Task A_config_bound_value_decrypts_for_its_account_and_a_KamusSecret_bound_one_never_reaches_a_pod()
+    {
+        var (_, config) = await SealAsync(_server, "ns-a", "sa1", "bound to a key", "config:ConnectionStrings:Orders");
+        var (_, secret) = await SealAsync(_server, "ns-a", "sa1", "for the controller", "kamussecret:ns-a/orders/password");
+
+        Assert.Equal((HttpStatusCode.OK, "bound to a key"), await _api.DecryptTextAsync(ServerFixture.TokenA1, config));
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await _api.DecryptTextAsync(ServerFixture.TokenA1, secret));
+        Assert.Equal([(null, "Forbidden")], await _api.DecryptManyOkAsync(ServerFixture.TokenA1, [secret]));
+    }
+
     [Theory]
     [InlineData("ns-a/default", HttpStatusCode.BadRequest, "the default service account is not allowed")]
     [InlineData("NS/sa1", HttpStatusCode.BadRequest, "invalid namespace name")]
@@ -136,10 +147,10 @@ public sealed class OfflineTests : IAsyncLifetime
         return statement;
     }
 
-    private static async Task<(PublicKeyStatement Statement, string Ciphertext)> SealAsync(KamusServerHost host, string @namespace, string serviceAccount, string plaintext)
+    private static async Task<(PublicKeyStatement Statement, string Ciphertext)> SealAsync(KamusServerHost host, string @namespace, string serviceAccount, string plaintext, string? context = null)
     {
         var statement = await StatementAsync(host, @namespace, serviceAccount);
         using var key = HpkePublicKey.Import(statement.PublicKey);
-        return (statement, OfflineCipher.Seal(statement.Suite, statement.KeyId, key, statement.Identity, Encoding.UTF8.GetBytes(plaintext), context: null));
+        return (statement, OfflineCipher.Seal(statement.Suite, statement.KeyId, key, statement.Identity, Encoding.UTF8.GetBytes(plaintext), context));
     }
 }

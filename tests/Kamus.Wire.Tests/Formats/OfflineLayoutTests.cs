@@ -24,22 +24,28 @@ public sealed class OfflineLayoutTests
         Assert.Equal(CiphertextFormat.OfflineValue, parsed.Format);
         Assert.True(OfflineLayout.TryParseEpoch(parsed.KeyId, out var epoch));
         Assert.Equal(3, epoch);
-        Assert.Equal("s3cr3t ☃", Encoding.UTF8.GetString(OfflineCipher.Open(parsed, key, Orders, context: null)));
-        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Billing, context: null));
+        Assert.Equal("s3cr3t ☃", Encoding.UTF8.GetString(OfflineCipher.Open(parsed, key, Orders)));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Billing));
     }
 
     [Fact]
-    public void A_context_bound_value_opens_only_with_its_context()
+    public void A_bound_context_is_carried_as_in_the_v2_formats_and_authenticated()
     {
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, OfflineLayout.KeyId(1, key.PublicKey.Encoded), key.PublicKey, Orders, "v"u8, "ConnectionStrings:Orders");
+        var keyId = OfflineLayout.KeyId(1, key.PublicKey.Encoded);
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "v"u8, "config:ConnectionStrings:Orders");
         var parsed = CiphertextParser.Parse(text);
 
-        Assert.StartsWith("k2hc.", text, StringComparison.Ordinal);
-        Assert.True(parsed.BoundToContext);
-        Assert.Equal("v"u8.ToArray(), OfflineCipher.Open(parsed, key, Orders, "ConnectionStrings:Orders"));
-        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Orders, "ConnectionStrings:Billing"));
-        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(parsed, key, Orders, null));
+        Assert.StartsWith($"k2h.0010-0001-0002.{CiphertextContext.Segment(keyId, "config:ConnectionStrings:Orders")}.", text, StringComparison.Ordinal);
+        Assert.Equal("config:ConnectionStrings:Orders", parsed.Context);
+        Assert.Equal("v"u8.ToArray(), OfflineCipher.Open(parsed, key, Orders));
+
+        // Relabelled with another context (or with none), it does not open.
+        var relabelled = CiphertextParser.Parse(text.Replace(CiphertextContext.Segment(keyId, "config:ConnectionStrings:Orders"), CiphertextContext.Segment(keyId, "config:ConnectionStrings:Billing"), StringComparison.Ordinal));
+        var unbound = CiphertextParser.Parse(text.Replace(CiphertextContext.Segment(keyId, "config:ConnectionStrings:Orders"), keyId, StringComparison.Ordinal));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(relabelled, key, Orders));
+        Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(unbound, key, Orders));
+        Assert.Throws<ArgumentException>(() => OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "v"u8, "no kind"));
     }
 
     [Fact]
@@ -55,7 +61,7 @@ public sealed class OfflineLayoutTests
                 || parsed.Format != CiphertextFormat.OfflineValue
                 || parsed.Suite != HpkeSuite.P256Sha256Aes256Gcm
                 || parsed.KeyId != OfflineLayout.KeyId(1, key.PublicKey.Encoded)
-                || Throws(() => OfflineCipher.Open(parsed, key, Orders, null)))
+                || Throws(() => OfflineCipher.Open(parsed, key, Orders)))
             {
                 detected++;
             }

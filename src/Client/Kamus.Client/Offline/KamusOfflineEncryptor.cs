@@ -77,11 +77,13 @@ public sealed class KamusOfflineEncryptor : IDisposable
     /// <summary>Encrypts <paramref name="plaintext"/> for the statement's service account.</summary>
     /// <param name="plaintext">The secret; not empty.</param>
     /// <param name="context">
-    /// Binds the value to a context its reader must name (for example the configuration key it is stored under), so it
-    /// cannot be moved to another key. <see langword="null"/> (the default) binds none, which every reader accepts.
+    /// Binds the value to a context besides its service account, authenticated and visible in the ciphertext, as the v2
+    /// formats do: <c>config:&lt;key&gt;</c> for a configuration key, or <c>kamussecret:&lt;namespace&gt;/&lt;name&gt;/&lt;key&gt;</c>
+    /// for a KamusSecret key (then only the Kamus controller decrypts it). <see langword="null"/> (the default) binds none.
     /// </param>
     /// <returns>The ciphertext, without the <c>kamus:</c> marker.</returns>
     /// <exception cref="KamusException"><see cref="KamusErrorKind.InvalidPublicKeyStatement"/>: the statement expired since it was checked.</exception>
+    /// <exception cref="ArgumentException"><paramref name="plaintext"/> is empty, or <paramref name="context"/> is not <c>&lt;kind&gt;:&lt;where&gt;</c> of at most 1024 UTF-8 bytes.</exception>
     public string Encrypt(string plaintext, string? context = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(plaintext);

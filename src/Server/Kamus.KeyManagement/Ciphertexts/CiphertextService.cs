@@ -112,7 +112,7 @@ internal sealed class CiphertextService
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
             case CiphertextFormat.OfflineValue:
-                return OfflineDecryption.Decrypt(_offline, identity, parsed, context: null);
+                return OfflineDecryption.Decrypt(_offline, identity, parsed);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }

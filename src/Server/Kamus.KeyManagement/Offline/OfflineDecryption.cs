@@ -9,7 +9,7 @@ using Kamus.Wire.Identity;
 namespace Kamus.KeyManagement.Offline;
 
 /// <summary>
-/// Decrypts offline values (<c>k2h.</c>/<c>k2hc.</c>) as the caller's service account: re-derives the account's key pair
+/// Decrypts offline values (<c>k2h.</c>) as the caller's service account: re-derives the account's key pair
 /// of the value's epoch, checks that the value names that very key, and opens it. The private key exists only for the
 /// duration of the call, inside the server.
 /// </summary>
@@ -21,8 +21,7 @@ internal static class OfflineDecryption
     /// <param name="ring">The server's offline keys; <see langword="null"/> when offline encryption is not configured.</param>
     /// <param name="identity">The authenticated caller.</param>
     /// <param name="value">A parsed offline value.</param>
-    /// <param name="context">The context the reader names, for values bound to one.</param>
-    public static DecryptResult Decrypt(OfflineKeyRing? ring, ServiceAccountIdentity identity, ParsedCiphertext value, string? context)
+    public static DecryptResult Decrypt(OfflineKeyRing? ring, ServiceAccountIdentity identity, ParsedCiphertext value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (ring is null)
@@ -44,9 +43,10 @@ internal static class OfflineDecryption
                 $"the value names key epoch {epoch}, newer than this server's current epoch {ring.CurrentEpoch} (KeyManagement:Offline:CurrentEpoch)"));
         }
 
-        if (value.BoundToContext && context is null)
+        if (CiphertextContext.IsKamusSecret(value.Context))
         {
-            return DecryptResult.Invalid("the value is bound to a context, and the request names none");
+            // Only the KamusSecret controller decrypts values bound to a KamusSecret, never a pod.
+            return DecryptResult.Forbidden;
         }
 
         using var recipient = ring.DeriveKeyPair(identity, epoch);
@@ -59,12 +59,12 @@ internal static class OfflineDecryption
         byte[] plaintext;
         try
         {
-            plaintext = OfflineCipher.Open(value, recipient, identity, context);
+            plaintext = OfflineCipher.Open(value, recipient, identity);
         }
         catch (CryptographicException)
         {
-            // The value names this account's own key, so it was altered (or bound to another context).
-            return DecryptResult.Invalid("the offline value was altered, or is bound to another context");
+            // The value names this account's own key, so it was altered (its context included).
+            return DecryptResult.Invalid("the offline value was altered");
         }
 
         try

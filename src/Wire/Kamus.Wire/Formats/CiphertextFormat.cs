@@ -19,8 +19,8 @@ internal enum CiphertextFormat
     V2Envelope,
 
     /// <summary>
-    /// Offline value: <c>k2h.&lt;suite&gt;.&lt;keyId&gt;.&lt;enc&gt;.&lt;sealed&gt;</c> (or <c>k2hc.</c>, bound to a context), HPKE
-    /// (RFC 9180) to the service account's public key, sealed without the server; only the server opens it.
+    /// Offline value: <c>k2h.&lt;suite&gt;.&lt;keyId&gt;[~&lt;context&gt;].&lt;enc&gt;.&lt;sealed&gt;</c>, HPKE (RFC 9180) to the
+    /// service account's public key, sealed without the server; only the server opens it.
     /// </summary>
     OfflineValue,
 }

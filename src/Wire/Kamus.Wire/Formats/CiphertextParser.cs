@@ -49,12 +49,7 @@ internal static class CiphertextParser
 
         if (text.StartsWith(OfflineLayout.ValuePrefix, StringComparison.Ordinal))
         {
-            return TryParseOffline(text, OfflineLayout.ValuePrefix.Length, boundToContext: false, out parsed, out reason);
-        }
-
-        if (text.StartsWith(OfflineLayout.ContextValuePrefix, StringComparison.Ordinal))
-        {
-            return TryParseOffline(text, OfflineLayout.ContextValuePrefix.Length, boundToContext: true, out parsed, out reason);
+            return TryParseOffline(text, out parsed, out reason);
         }
 
         if (text.StartsWith(UpstreamLayout.EnvelopePrefix, StringComparison.Ordinal))
@@ -200,14 +195,14 @@ internal static class CiphertextParser
         return true;
     }
 
-    private static bool TryParseOffline(string text, int prefixLength, bool boundToContext, out ParsedCiphertext? parsed, out string? reason)
+    private static bool TryParseOffline(string text, out ParsedCiphertext? parsed, out string? reason)
     {
         parsed = null;
-        var rest = text.AsSpan(prefixLength);
+        var rest = text.AsSpan(OfflineLayout.ValuePrefix.Length);
         Span<Range> parts = stackalloc Range[5];
         if (rest.Split(parts, '.') != 4)
         {
-            reason = "an offline value must have the form k2h.<suite>.<key id>.<enc>.<sealed>";
+            reason = "an offline value must have the form k2h.<suite>.<key id>[~<context>].<enc>.<sealed>";
             return false;
         }
 
@@ -218,6 +213,20 @@ internal static class CiphertextParser
         }
 
         var keyIdText = rest[parts[1]];
+        string? context = null;
+        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        if (separator >= 0)
+        {
+            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+            if (context is null)
+            {
+                reason = "the bound context is not canonical base64url of a valid context";
+                return false;
+            }
+
+            keyIdText = keyIdText[..separator];
+        }
+
         if (!V2Layout.IsValidKeyId(keyIdText) || !OfflineLayout.TryParseEpoch(keyIdText, out _))
         {
             reason = "the public-key id is not e<epoch>-<fingerprint>";
@@ -236,7 +245,7 @@ internal static class CiphertextParser
             return false;
         }
 
-        parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, boundToContext);
+        parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, context);
         reason = null;
         return true;
     }

@@ -11,17 +11,14 @@ namespace Kamus.Wire.Formats;
 /// The text layout, key ids and HPKE inputs of offline values (see <c>docs/formats.md</c>): values sealed with HPKE to a
 /// service account's public key, by anyone holding its key statement, without calling the server.
 /// <code>
-/// "k2h." suite "." keyId "." b64url(enc) "." b64url(ciphertext)      no context
-/// "k2hc." suite "." keyId "." b64url(enc) "." b64url(ciphertext)     bound to a context the reader must name
+/// "k2h." suite "." keyId ["~" b64url(context)] "." b64url(enc) "." b64url(ciphertext)
 /// </code>
+/// The optional <see cref="CiphertextContext"/> is carried and authenticated as in the v2 formats.
 /// </summary>
 internal static class OfflineLayout
 {
     /// <summary>Prefix of an offline value.</summary>
     public const string ValuePrefix = "k2h.";
-
-    /// <summary>Prefix of an offline value bound to a context (a configuration key or KamusSecret key).</summary>
-    public const string ContextValuePrefix = "k2hc.";
 
     /// <summary>The suite part: the three HPKE ids in lowercase hex, <c>kem-kdf-aead</c>.</summary>
     public const int SuiteTextLength = 14;
@@ -75,15 +72,14 @@ internal static class OfflineLayout
     /// <summary>HPKE's <c>info</c>: the format version and the identity, so a value opens only for the account it was sealed to.</summary>
     public static byte[] Info(ServiceAccountIdentity identity) => Encoding.UTF8.GetBytes($"kamus/k2h/v1|{identity}");
 
-    /// <summary>HPKE's <c>aad</c>: the format version, and the context when the value is bound to one.</summary>
+    /// <summary>HPKE's <c>aad</c>: the format version, and the <see cref="CiphertextContext"/> when the value is bound to one (last, after a '|').</summary>
     public static byte[] AssociatedData(string? context) =>
         context is null ? "kamus/k2h/v1"u8.ToArray() : Encoding.UTF8.GetBytes($"kamus/k2h/v1|{context}");
 
     /// <summary>Formats an offline value.</summary>
-    public static string Format(HpkeSuite suite, string keyId, bool boundToContext, ReadOnlySpan<byte> encapsulatedKey, ReadOnlySpan<byte> sealedMessage) =>
+    public static string Format(HpkeSuite suite, string keyId, string? context, ReadOnlySpan<byte> encapsulatedKey, ReadOnlySpan<byte> sealedMessage) =>
         string.Concat(
-            boundToContext ? ContextValuePrefix : ValuePrefix,
-            FormatSuite(suite), ".", keyId, ".",
+            ValuePrefix, FormatSuite(suite), ".", CiphertextContext.Segment(keyId, context), ".",
             Base64Url.EncodeToString(encapsulatedKey), ".", Base64Url.EncodeToString(sealedMessage));
 
     private static bool TryParseHexId(ReadOnlySpan<char> text, out ushort id) =>

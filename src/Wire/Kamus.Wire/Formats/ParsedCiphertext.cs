@@ -8,8 +8,9 @@ namespace Kamus.Wire.Formats;
 /// </summary>
 internal sealed class ParsedCiphertext
 {
-    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey)
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null)
     {
+        Context = context;
         Format = format;
         KeyId = keyId;
         Iv = iv;
@@ -18,12 +19,11 @@ internal sealed class ParsedCiphertext
         SealedKey = sealedKey;
     }
 
-    internal ParsedCiphertext(HpkeSuite suite, string keyId, byte[] encapsulatedKey, byte[] sealedMessage, bool boundToContext)
-        : this(CiphertextFormat.OfflineValue, keyId, [], sealedMessage, null, [])
+    internal ParsedCiphertext(HpkeSuite suite, string keyId, byte[] encapsulatedKey, byte[] sealedMessage, string? context)
+        : this(CiphertextFormat.OfflineValue, keyId, [], sealedMessage, null, [], context)
     {
         Suite = suite;
         EncapsulatedKey = encapsulatedKey;
-        BoundToContext = boundToContext;
     }
 
     /// <summary>The layout.</summary>
@@ -44,6 +44,12 @@ internal sealed class ParsedCiphertext
     /// </summary>
     public byte[] Body { get; }
 
+    /// <summary>The HPKE suite of an offline value (<see langword="default"/> otherwise).</summary>
+    public HpkeSuite Suite { get; }
+
+    /// <summary>HPKE's <c>enc</c> of an offline value (the sender's ephemeral public key), otherwise empty.</summary>
+    public byte[] EncapsulatedKey { get; } = [];
+
     /// <summary>
     /// For envelopes and bare wrapped keys: the wrapped data key as a ciphertext in its own right, which a decryptor
     /// answers with base64 of the data key. This is what the client fast path sends.
@@ -53,14 +59,8 @@ internal sealed class ParsedCiphertext
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
 
-    /// <summary>The HPKE suite of an offline value (<see langword="default"/> otherwise).</summary>
-    public HpkeSuite Suite { get; }
-
-    /// <summary>HPKE's <c>enc</c> of an offline value (the sender's ephemeral public key), otherwise empty.</summary>
-    public byte[] EncapsulatedKey { get; } = [];
-
-    /// <summary>Whether the value is bound to a context that its reader must name (<c>k2hc.</c>).</summary>
-    public bool BoundToContext { get; }
+    /// <summary>The <see cref="CiphertextContext"/> a v2 value is bound to, or <see langword="null"/> when unbound (and for upstream values).</summary>
+    public string? Context { get; }
 
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
