@@ -44,6 +44,20 @@ public sealed class OfflineEncryptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_encryptor_is_safe_to_share_between_threads()
+    {
+        using var client = new KamusClient(ServerTestContext.Options(_server.Url));
+        var statement = await client.GetPublicKeyStatementAsync("api", "team-a");
+        using var encryptor = KamusOfflineEncryptor.Create(statement, "team-a", "api", OfflineKeys.SignerFingerprint(_server));
+        var ciphertexts = new string[200];
+
+        Parallel.For(0, ciphertexts.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => ciphertexts[i] = encryptor.Encrypt($"value-{i}"));
+
+        var outcomes = await client.DecryptManyAsync(ciphertexts);
+        Assert.Equal(Enumerable.Range(0, ciphertexts.Length).Select(i => $"value-{i}"), outcomes.Select(o => o.Plaintext));
+    }
+
+    [Fact]
     public async Task A_wrong_pin_another_account_and_an_expired_statement_are_refused_naming_the_reason()
     {
         using var client = new KamusClient(ServerTestContext.Options(_server.Url));
