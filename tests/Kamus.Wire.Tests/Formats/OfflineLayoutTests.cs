@@ -16,8 +16,8 @@ public sealed class OfflineLayoutTests
     public void A_value_sealed_to_an_accounts_key_opens_for_that_account_only()
     {
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var keyId = OfflineLayout.KeyId(3, key.PublicKey.Encoded);
-        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "s3cr3t ☃"u8, context: null);
+        var keyId = OfflineLayout.KeyId(3, key.EncodedPublicKey);
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, Public(key), Orders, "s3cr3t ☃"u8, context: null);
 
         Assert.StartsWith("k2h.0010-0001-0002." + keyId + ".", text, StringComparison.Ordinal);
         var parsed = CiphertextParser.Parse(text);
@@ -32,8 +32,8 @@ public sealed class OfflineLayoutTests
     public void A_bound_context_is_carried_as_in_the_v2_formats_and_authenticated()
     {
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var keyId = OfflineLayout.KeyId(1, key.PublicKey.Encoded);
-        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "v"u8, "config:ConnectionStrings:Orders");
+        var keyId = OfflineLayout.KeyId(1, key.EncodedPublicKey);
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, Public(key), Orders, "v"u8, "config:ConnectionStrings:Orders");
         var parsed = CiphertextParser.Parse(text);
 
         Assert.StartsWith($"k2h.0010-0001-0002.{CiphertextContext.Segment(keyId, "config:ConnectionStrings:Orders")}.", text, StringComparison.Ordinal);
@@ -45,14 +45,14 @@ public sealed class OfflineLayoutTests
         var unbound = CiphertextParser.Parse(text.Replace(CiphertextContext.Segment(keyId, "config:ConnectionStrings:Orders"), keyId, StringComparison.Ordinal));
         Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(relabelled, key, Orders));
         Assert.ThrowsAny<CryptographicException>(() => OfflineCipher.Open(unbound, key, Orders));
-        Assert.Throws<ArgumentException>(() => OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, key.PublicKey, Orders, "v"u8, "no kind"));
+        Assert.Throws<ArgumentException>(() => OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, keyId, Public(key), Orders, "v"u8, "no kind"));
     }
 
     [Fact]
     public void Changing_any_character_of_an_offline_value_is_detected()
     {
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, OfflineLayout.KeyId(1, key.PublicKey.Encoded), key.PublicKey, Orders, "value"u8, null);
+        var text = OfflineCipher.Seal(HpkeSuite.P256Sha256Aes256Gcm, OfflineLayout.KeyId(1, key.EncodedPublicKey), Public(key), Orders, "value"u8, null);
         var detected = 0;
         for (var i = 0; i < text.Length; i++)
         {
@@ -60,7 +60,7 @@ public sealed class OfflineLayoutTests
             if (!CiphertextParser.TryParse(altered, out var parsed, out _)
                 || parsed.Format != CiphertextFormat.OfflineValue
                 || parsed.Suite != HpkeSuite.P256Sha256Aes256Gcm
-                || parsed.KeyId != OfflineLayout.KeyId(1, key.PublicKey.Encoded)
+                || parsed.KeyId != OfflineLayout.KeyId(1, key.EncodedPublicKey)
                 || Throws(() => OfflineCipher.Open(parsed, key, Orders)))
             {
                 detected++;
@@ -69,6 +69,8 @@ public sealed class OfflineLayoutTests
 
         Assert.Equal(text.Length, detected);
     }
+
+    private static HpkePublicKey Public(HpkePrivateKey key) => HpkePublicKey.Import(key.EncodedPublicKey);
 
     private static bool Throws(Action action)
     {

@@ -16,13 +16,13 @@ public sealed class PublicKeyStatementTests
     {
         using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var statement = PublicKeyStatement.Create(HpkeSuite.P256Sha256Aes256Gcm, Orders, 2, key.PublicKey.Encoded, Now.AddDays(30), signing);
+        var statement = PublicKeyStatement.Create(HpkeSuite.P256Sha256Aes256Gcm, Orders, 2, key.EncodedPublicKey, Now.AddDays(30), signing);
         var json = statement.ToJson();
 
         Assert.True(PublicKeyStatement.TryParse(json, out var read, out var reason), reason);
         Assert.True(Sha256Fingerprint.TryParse(statement.SignerFingerprint, out var pin));
         Assert.True(read.TryVerify(Orders, pin, Now, out reason), reason);
-        Assert.Equal(key.PublicKey.Encoded.ToArray(), read.PublicKey);
+        Assert.Equal(key.EncodedPublicKey.ToArray(), read.PublicKey);
         Assert.Equal(2, read.Epoch);
         Assert.Equal(Now.AddDays(30), read.NotAfter);
     }
@@ -33,7 +33,7 @@ public sealed class PublicKeyStatementTests
         using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var key = DhKemP256.DeriveKeyPair(RandomNumberGenerator.GetBytes(32));
-        var statement = PublicKeyStatement.Create(HpkeSuite.P256Sha256Aes256Gcm, Orders, 1, key.PublicKey.Encoded, Now.AddDays(30), signing);
+        var statement = PublicKeyStatement.Create(HpkeSuite.P256Sha256Aes256Gcm, Orders, 1, key.EncodedPublicKey, Now.AddDays(30), signing);
         Assert.True(Sha256Fingerprint.TryParse(statement.SignerFingerprint, out var pin));
         Assert.True(Sha256Fingerprint.TryParse(Sha256Fingerprint.Of(other.ExportSubjectPublicKeyInfo()), out var otherPin));
 

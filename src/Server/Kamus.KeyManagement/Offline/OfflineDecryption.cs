@@ -50,7 +50,7 @@ internal static class OfflineDecryption
         }
 
         using var recipient = ring.DeriveKeyPair(identity, epoch);
-        if (!string.Equals(OfflineLayout.KeyId(epoch, recipient.PublicKey.Encoded), value.KeyId, StringComparison.Ordinal))
+        if (!string.Equals(OfflineLayout.KeyId(epoch, recipient.EncodedPublicKey), value.KeyId, StringComparison.Ordinal))
         {
             // Sealed to another key of this epoch: another account's (or another Kamus deployment's).
             return DecryptResult.Forbidden;

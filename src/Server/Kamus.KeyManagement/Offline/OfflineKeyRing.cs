@@ -134,7 +134,7 @@ internal sealed class OfflineKeyRing : IDisposable
         // ECDsa instances are not documented as thread-safe; statements are rare, so one signature at a time.
         lock (_signing)
         {
-            return PublicKeyStatement.Create(Suite, identity, CurrentEpoch, pair.PublicKey.Encoded, now + StatementLifetime, _signingKey);
+            return PublicKeyStatement.Create(Suite, identity, CurrentEpoch, pair.EncodedPublicKey, now + StatementLifetime, _signingKey);
         }
     }
 

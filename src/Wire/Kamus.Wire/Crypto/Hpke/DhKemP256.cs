@@ -96,8 +96,8 @@ internal static class DhKemP256
         var dh = ephemeral.Key.DeriveRawSecretAgreement(recipient.Key);
         try
         {
-            ephemeral.PublicKey.Encoded.CopyTo(encapsulatedKey);
-            ExtractAndExpand(dh, ephemeral.PublicKey.Encoded, recipient.Encoded, sharedSecret);
+            ephemeral.EncodedPublicKey.CopyTo(encapsulatedKey);
+            ExtractAndExpand(dh, ephemeral.EncodedPublicKey, recipient.Encoded, sharedSecret);
         }
         finally
         {
@@ -113,7 +113,7 @@ internal static class DhKemP256
         var dh = recipient.Key.DeriveRawSecretAgreement(ephemeral.Key);
         try
         {
-            ExtractAndExpand(dh, encapsulatedKey, recipient.PublicKey.Encoded, sharedSecret);
+            ExtractAndExpand(dh, encapsulatedKey, recipient.EncodedPublicKey, sharedSecret);
         }
         finally
         {

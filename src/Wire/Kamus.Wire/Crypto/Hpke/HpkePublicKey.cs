@@ -46,14 +46,6 @@ internal sealed class HpkePublicKey : IDisposable
         return new HpkePublicKey(ECDiffieHellman.Create(parameters), encoded.ToArray());
     }
 
-    internal static HpkePublicKey FromKey(ECDiffieHellman key)
-    {
-        var parameters = key.ExportParameters(includePrivateParameters: false);
-        var encoded = new byte[DhKemP256.PublicKeyLength];
-        Serialize(parameters.Q, encoded);
-        return new HpkePublicKey(ECDiffieHellman.Create(parameters), encoded);
-    }
-
     internal static void Serialize(ECPoint point, Span<byte> destination)
     {
         destination[0] = 0x04;
