@@ -46,7 +46,7 @@ public sealed class OfflineValueTests : IAsyncLifetime
         Assert.Equal("not a secret", configuration["Plain"]);
 
         var error = Assert.Throws<KamusConfigurationException>(() => new ConfigurationBuilder().AddInMemoryCollection(values).AddKamus(Reader(BillingToken)).Build());
-        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account", error.Message, StringComparison.Ordinal);
         Assert.Contains("Smtp:Password: Forbidden", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("offline", error.Message, StringComparison.Ordinal);
     }
