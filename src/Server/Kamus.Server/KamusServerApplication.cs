@@ -57,8 +57,14 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, offline));
-        services.AddSingleton(sp => new PublicKeyEndpoints(offline, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<ServerMetrics>()));
+        if (offline is not null)
+        {
+            // A factory registration, like the keys', so the container zeroes the seed with the app.
+            services.AddSingleton(_ => offline);
+        }
+
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, sp.GetService<OfflineKeyRing>()));
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -82,13 +88,8 @@ internal partial class KamusServerApplication
             throw;
         }
 
-        if (offline is not null)
-        {
-            // The container does not own the ring (it is not registered as a service): release it with the app.
-            app.Lifetime.ApplicationStopped.Register(offline.Dispose);
-        }
-
         _ = app.Services.GetRequiredService<KeyMaterial>();
+        _ = app.Services.GetService<OfflineKeyRing>();
         LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
