@@ -1,4 +1,5 @@
 using Kamus.KeyManagement.AwsKms;
+using Kamus.KeyManagement.AzureKeyVault;
 using Kamus.KeyManagement.Cloud;
 using Kamus.KeyManagement.GoogleKms;
 using Kamus.KeyManagement.Pkcs11;
@@ -33,6 +34,9 @@ internal sealed class KeyManagementOptions
 
     /// <summary>The cache of data keys a cloud KMS unwrapped (<c>KeyManagement:DataKeyCache</c>).</summary>
     public DataKeyCacheOptions DataKeyCache { get; set; } = new();
+
+    /// <summary>The Azure Key Vault provider's settings (<c>KeyManagement:KeyVault</c>, upstream's section).</summary>
+    public KeyVaultOptions KeyVault { get; set; } = new();
 }
 
 /// <summary>Upstream's <c>KeyManagement:AES</c> settings.</summary>

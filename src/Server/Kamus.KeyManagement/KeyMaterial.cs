@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.AwsKms;
+using Kamus.KeyManagement.AzureKeyVault;
 using Kamus.KeyManagement.Cloud;
 using Kamus.KeyManagement.GoogleKms;
 using Kamus.KeyManagement.Pkcs11;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.KeyManagement;
@@ -22,7 +24,11 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>The <c>KeyManagement:Provider</c> value of the PKCS#11 provider.</summary>
     public const string Pkcs11ProviderName = "Pkcs11";
 
+    /// <summary>The <c>KeyManagement:Provider</c> value of the Azure Key Vault provider (upstream's name).</summary>
+    public const string AzureKeyVaultProviderName = "AzureKeyVault";
+
     private readonly Pkcs11MasterKeyProvider? _hsm;
+    private AzureKeyVaultKms? _keyVault;
 
     private KeyMaterial(IMasterKeyProvider provider, AesKeyRing? ring, IMasterKeyProvider? external, UpstreamAesKey upstream, bool usesDevelopmentKey)
     {
@@ -59,13 +65,21 @@ internal sealed class KeyMaterial : IDisposable
     public bool UsesDevelopmentKey { get; }
 
     /// <summary>Reads the keys, or explains which setting is wrong (never showing a value).</summary>
+    /// <param name="options">The <c>KeyManagement</c> settings.</param>
+    /// <param name="developmentMode">Whether the insecure development key may be used.</param>
+    /// <param name="configuration">All settings, for a provider that reads sections beside <c>KeyManagement</c> (Azure Key Vault's <c>ActiveDirectory</c>).</param>
     /// <exception cref="KamusSettingsException">No usable key, or a malformed one.</exception>
-    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode)
+    public static KeyMaterial Load(KeyManagementOptions options, bool developmentMode, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.Equals(options.Provider, Pkcs11ProviderName, StringComparison.OrdinalIgnoreCase))
         {
             return LoadPkcs11(options);
+        }
+
+        if (string.Equals(options.Provider, AzureKeyVaultProviderName, StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadAzureKeyVault(options, configuration);
         }
 
         if (LoadAwsOrGoogle(options) is { } cloud)
@@ -115,6 +129,9 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>Gives the providers that log (a cloud KMS logs the keys it creates) the host's loggers.</summary>
     public void AttachLogging(ILoggerFactory loggers) => Cloud?.AttachLogging(loggers);
 
+    /// <summary>Gives the providers that call over HTTP themselves (Azure Key Vault) the host's HTTP clients.</summary>
+    public void AttachHttpClients(IHttpClientFactory httpClients) => _keyVault?.AttachHttpClients(httpClients);
+
     /// <summary>Zeroes every in-memory key and releases the HSM or the KMS client.</summary>
     public void Dispose()
     {
@@ -122,6 +139,16 @@ internal sealed class KeyMaterial : IDisposable
         _hsm?.Dispose();
         Cloud?.Dispose();
         Upstream.Dispose();
+    }
+
+    // Upstream's Azure provider: KeyManagement:KeyVault, and the application in the top-level ActiveDirectory section.
+    private static KeyMaterial LoadAzureKeyVault(KeyManagementOptions options, IConfiguration? configuration)
+    {
+        var directory = configuration?.GetSection(ActiveDirectoryOptions.SectionName).Get<ActiveDirectoryOptions>() ?? new ActiveDirectoryOptions();
+        AzureKeyVaultKms? kms = null;
+        var material = LoadCloud(options, AzureKeyVaultProviderName, () => kms = new AzureKeyVaultKms(AzureKeyVaultSettings.Check(options.KeyVault, directory)));
+        material._keyVault = kms;
+        return material;
     }
 
     private static KeyMaterial LoadPkcs11(KeyManagementOptions options) =>

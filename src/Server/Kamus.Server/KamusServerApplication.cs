@@ -29,7 +29,7 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled);
+        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
@@ -40,6 +40,7 @@ internal partial class KamusServerApplication
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
         // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
         services.AddSingleton(_ => keys);
         services.AddSingleton(keys.Provider);
@@ -56,6 +57,9 @@ internal partial class KamusServerApplication
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud));
+        services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
+        services.AddSingleton<AuthenticatedRequests>();
+        services.AddSingleton<RewrapEndpoints>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -80,6 +84,7 @@ internal partial class KamusServerApplication
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
         keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
         LogStartup(app, kamus, keys);
         WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
@@ -89,6 +94,7 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
         HealthEndpoints.Map(app);
         return app;
     }
