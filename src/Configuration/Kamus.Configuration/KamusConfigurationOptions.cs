@@ -42,6 +42,12 @@ public sealed class KamusConfigurationOptions
     /// <summary>SHA-256 hex fingerprint the server certificate must match. Else <c>Kamus:CertificateFingerprint</c>.</summary>
     public string? CertificateFingerprint { get; set; }
 
+    /// <summary>
+    /// A PEM file of CA certificates to trust instead of the system store (a private CA); a relative path is relative
+    /// to the working directory. Else <c>Kamus:CaBundlePath</c>.
+    /// </summary>
+    public string? CaBundlePath { get; set; }
+
     /// <summary>One deadline for decrypting every value of a load or reload. Else <c>Kamus:TotalTimeout</c>, else 30 seconds.</summary>
     public TimeSpan? TotalTimeout { get; set; }
 

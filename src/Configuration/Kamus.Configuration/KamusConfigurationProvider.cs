@@ -3,7 +3,6 @@ using Kamus.Wire.Formats;
 using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Kamus.Configuration;
@@ -39,7 +38,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _source = source;
         _providers = providers;
         _settingsFallback = settingsFallback;
-        _logger = (source.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
     }
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>

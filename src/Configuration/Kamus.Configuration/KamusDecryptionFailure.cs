@@ -24,8 +24,11 @@ public sealed class KamusDecryptionFailure
     /// <summary>A short human explanation of <see cref="Kind"/>.</summary>
     public string Reason => Describe(Kind);
 
-    /// <summary>For example <c>ConnectionStrings:Orders: Forbidden (not decryptable by this service account)</c>.</summary>
-    public override string ToString() => $"{Key}: {Kind} ({Reason})";
+    /// <summary>
+    /// For example <c>ConnectionStrings:Orders: Forbidden (not decryptable by this service account): it was encrypted
+    /// for another service account ...; encrypt it again ...</c>: the reason, and for a refusal what to do about it.
+    /// </summary>
+    public override string ToString() => Kind == KamusErrorKind.Forbidden ? $"{Key}: {Kind} ({Reason}): {Client.Transport.StatusErrors.ForbiddenHint}" : $"{Key}: {Kind} ({Reason})";
 
     internal static string Describe(KamusErrorKind kind) => kind switch
     {

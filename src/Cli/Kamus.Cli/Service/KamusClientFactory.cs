@@ -19,6 +19,12 @@ internal static class KamusClientFactory
             options.AllowInsecureHttp = connection.AllowInsecureHttp;
             options.CertificateFingerprint = connection.CertificateFingerprint;
             options.TokenFilePath = connection.TokenFilePath;
+            options.CaBundlePath = connection.CaBundlePath;
+            if (connection.Timeout is { } timeout)
+            {
+                options.TotalTimeout = timeout;
+                options.AttemptTimeout = options.AttemptTimeout > timeout ? timeout : options.AttemptTimeout;
+            }
         });
         if (connection.BearerToken is { } token)
         {

@@ -34,7 +34,7 @@ internal sealed class KamusApi
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV1, isDecrypt: false);
+            throw StatusErrors.For(response, isDecrypt: false);
         }
 
         var ciphertext = response.Text.Trim();
@@ -51,7 +51,7 @@ internal sealed class KamusApi
             {
                 if (!response.IsSuccess)
                 {
-                    throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV2, isDecrypt: false);
+                    throw StatusErrors.For(response, isDecrypt: false);
                 }
 
                 var answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchEncryptResponse, KamusEndpoints.EncryptV2);
@@ -120,7 +120,7 @@ internal sealed class KamusApi
 
         if (!response.IsSuccess)
         {
-            return FailAll(ciphertexts, StatusErrors.For(response.Status, KamusEndpoints.DecryptV2, isDecrypt: true));
+            return FailAll(ciphertexts, StatusErrors.For(response, isDecrypt: true));
         }
 
         BatchDecryptResponse answer;
@@ -177,7 +177,7 @@ internal sealed class KamusApi
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
                 var fingerprint = CiphertextFingerprint.Of(ciphertexts[i]);
-                var error = StatusErrors.For(response.Status, KamusEndpoints.DecryptV1, isDecrypt: true, fingerprint);
+                var error = StatusErrors.For(response, isDecrypt: true, fingerprint);
                 if (IsOutage(error.Kind))
                 {
                     Interlocked.CompareExchange(ref outage, error, null);

@@ -9,6 +9,7 @@ internal static class KamusClientFactory
     {
         var options = new KamusClientOptions();
         settings.ApplyTo(options);
+        options.LoggerFactory ??= Diagnostics.StandardErrorLoggerFactory.Instance; // retries are shown while start-up waits
         options.Validate();
         return new KamusClient(options);
     }

@@ -19,6 +19,7 @@ internal sealed class KamusSettings
         TokenFilePath = options.TokenFilePath ?? NullIfEmpty(read(section + "TokenFilePath")) ?? NullIfEmpty(read(KamusClientOptions.TokenFilePathVariable));
         AllowInsecureHttp = options.AllowInsecureHttp ?? ParseBool(read(section + "AllowInsecureHttp"), section + "AllowInsecureHttp");
         CertificateFingerprint = options.CertificateFingerprint ?? NullIfEmpty(read(section + "CertificateFingerprint"));
+        CaBundlePath = options.CaBundlePath ?? NullIfEmpty(read(section + "CaBundlePath"));
         TotalTimeout = options.TotalTimeout ?? ParseTimeSpan(read(section + "TotalTimeout"), section + "TotalTimeout") ?? DefaultTotalTimeout;
         Optional = options.Optional ?? ParseBool(read(section + "Optional"), section + "Optional") ?? false;
     }
@@ -32,6 +33,8 @@ internal sealed class KamusSettings
     public bool? AllowInsecureHttp { get; }
 
     public string? CertificateFingerprint { get; }
+
+    public string? CaBundlePath { get; }
 
     public TimeSpan TotalTimeout { get; }
 
@@ -49,6 +52,7 @@ internal sealed class KamusSettings
         client.TokenSource = Options.TokenSource ?? client.TokenSource;
         client.AllowInsecureHttp = AllowInsecureHttp ?? client.AllowInsecureHttp;
         client.CertificateFingerprint = CertificateFingerprint ?? client.CertificateFingerprint;
+        client.CaBundlePath = CaBundlePath ?? client.CaBundlePath;
         client.LoggerFactory = Options.LoggerFactory ?? client.LoggerFactory;
         if (TotalTimeout != Timeout.InfiniteTimeSpan)
         {
@@ -96,8 +100,8 @@ internal sealed class KamusSettings
             return null;
         }
 
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var result) && result > TimeSpan.Zero
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var result) && result > TimeSpan.Zero && !KamusClientOptions.IsBareNumber(value)
             ? result
-            : throw new FormatException($"The Kamus setting '{key}' must be a positive time span such as 00:00:30.");
+            : throw new FormatException(KamusClientOptions.TimeSpanHint(key, value));
     }
 }
