@@ -179,6 +179,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
             }
 
             failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext].Kind, CiphertextFingerprint.Of(ciphertext)));
+            batchError ??= OutageOf(fresh[ciphertext]);
             if (reload && _decryptedKeys.Contains(key) && Data.TryGetValue(key, out var lastGood))
             {
                 data[key] = lastGood;
@@ -248,6 +249,15 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
 
         return outcomes;
     }
+
+    /// <summary>
+    /// The call failure behind an item's outage (server unreachable, timeout, ...), which names the URL and the cause
+    /// for the exception's detail; null for a failure of the value itself (Forbidden, InvalidCiphertext).
+    /// </summary>
+    private static KamusException? OutageOf(SecretOutcome outcome) =>
+        outcome.Kind is KamusErrorKind.Forbidden or KamusErrorKind.InvalidCiphertext or KamusErrorKind.PayloadTooLarge
+            ? null
+            : outcome.Error?.InnerException as KamusException ?? outcome.Error;
 
     private IKamusClient GetClient()
     {

@@ -13,7 +13,7 @@ internal static partial class Log
     public static partial void RequestCompleted(ILogger logger, string endpoint, int status, double elapsedMs);
 
     [LoggerMessage(3, LogLevel.Warning, "Kamus server {Url} did not answer: {Reason}. Retry {Retry} of {MaxRetries} in {DelayMs} ms")]
-    public static partial void Retrying(ILogger logger, string url, string reason, int retry, int maxRetries, double delayMs);
+    public static partial void Retrying(ILogger logger, string url, string reason, int retry, int maxRetries, long delayMs);
 
     [LoggerMessage(4, LogLevel.Information, "POST {Endpoint} answered 401: re-reading the service-account token and retrying once")]
     public static partial void TokenRejected(ILogger logger, string endpoint);

@@ -3,7 +3,7 @@ using Kamus.Client;
 namespace Kamus.Configuration.Internal;
 
 /// <summary>The outcome of decrypting one distinct ciphertext: a plaintext or a failure kind. Never prints the plaintext.</summary>
-internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind Kind)
+internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind Kind, KamusException? Error = null)
 {
     public bool Succeeded => Plaintext is not null;
 
@@ -54,7 +54,7 @@ internal static class DecryptionPass
                 ? new SecretOutcome(null, batchError?.Kind ?? KamusErrorKind.Protocol)
                 : results[i].Succeeded
                     ? new SecretOutcome(results[i].Plaintext, default)
-                    : new SecretOutcome(null, results[i].ErrorKind ?? KamusErrorKind.Protocol);
+                    : new SecretOutcome(null, results[i].ErrorKind ?? KamusErrorKind.Protocol, results[i].Error);
         }
 
         return outcomes;
