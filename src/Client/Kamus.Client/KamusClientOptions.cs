@@ -139,7 +139,7 @@ public sealed class KamusClientOptions
         {
             var variable = Environment.GetEnvironmentVariable(UrlVariable);
             errors.Add(string.IsNullOrWhiteSpace(variable)
-                ? $"no Kamus URL: set Url (in configuration Kamus:Url, as an environment variable Kamus__Url) or the environment variable {UrlVariable}; for local development, start a development server with 'dotnet run --project src/Server/Kamus.Server -- --dev' and set what it prints"
+                ? $"no Kamus URL: set Url (in configuration Kamus:Url, as an environment variable Kamus__Url) or the environment variable {UrlVariable}; on a laptop, run 'dotnet run --project src/Server/Kamus.Server -- --dev' in the Kamus for .NET repository and set the two variables it prints"
                 : $"{UrlVariable} '{variable}' is not an absolute URL such as https://kamus-decryptor.kamus.svc");
         }
         else if (Transport.KamusUrlPolicy.Check(url, ResolveAllowInsecureHttp()) is { } urlProblem)

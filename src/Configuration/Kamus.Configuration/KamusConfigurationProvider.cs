@@ -254,10 +254,22 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
     /// The call failure behind an item's outage (server unreachable, timeout, ...), which names the URL and the cause
     /// for the exception's detail; null for a failure of the value itself (Forbidden, InvalidCiphertext).
     /// </summary>
-    private static KamusException? OutageOf(SecretOutcome outcome) =>
-        outcome.Kind is KamusErrorKind.Forbidden or KamusErrorKind.InvalidCiphertext or KamusErrorKind.PayloadTooLarge
-            ? null
-            : outcome.Error?.InnerException as KamusException ?? outcome.Error;
+    private static KamusException? OutageOf(SecretOutcome outcome)
+    {
+        if (outcome.Kind is KamusErrorKind.Forbidden or KamusErrorKind.InvalidCiphertext or KamusErrorKind.PayloadTooLarge)
+        {
+            return null;
+        }
+
+        // Item failures wrap the call's failure ("Decrypting <fingerprint> failed: ..."): the innermost one says it plainly.
+        var error = outcome.Error;
+        while (error?.InnerException is KamusException inner)
+        {
+            error = inner;
+        }
+
+        return error;
+    }
 
     private IKamusClient GetClient()
     {
