@@ -10,7 +10,7 @@ if (AdminCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 
 try
 {
-    if (await DevelopmentServerCommand.TryRunAsync(args, Console.Out, Console.Error) is { } devExitCode)
+    if (await DevelopmentServerCommand.TryRunAsync(args, Console.Out) is { } devExitCode)
     {
         Environment.ExitCode = devExitCode;
         return;
