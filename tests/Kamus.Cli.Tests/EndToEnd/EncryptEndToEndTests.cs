@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
 using Kamus.Wire.Formats;
@@ -116,12 +114,5 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
         Assert.Empty(result.Stderr);
     }
 
-    internal static string ClosedPortUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}/";
-    }
+    internal static string ClosedPortUrl() => $"http://127.0.0.1:{Kamus.Testing.LoopbackPort.Unused()}/";
 }

@@ -18,7 +18,7 @@ public sealed class ConnectionFailureTests
     [Fact]
     public async Task Connection_refused_names_the_url_and_says_nothing_listens_and_each_retry_is_logged()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         using var logs = new CapturingLoggerProvider();
         using var client = Client(new Uri($"http://127.0.0.1:{port}/"), o =>
         {
@@ -122,12 +122,5 @@ public sealed class ConnectionFailureTests
         };
         configure(options);
         return new KamusClient(options);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port; // closed on dispose: nothing listens there afterwards
     }
 }

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Kamus.Client;
 using Kamus.Client.Tokens;
 using Kamus.Configuration.Testing;
+using Kamus.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,7 +41,7 @@ public sealed class ActionableErrorTests
     [Fact]
     public void An_unreachable_server_is_named_with_the_cause_and_each_retry_is_logged_while_startup_waits()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         using var logs = new FakeLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
         var builder = Encrypted(new() { ["Kamus:Url"] = $"http://127.0.0.1:{port}" }).AddKamus(o =>
@@ -98,12 +97,5 @@ public sealed class ActionableErrorTests
         var builder = new ConfigurationBuilder();
         builder.AddInMemoryCollection(settings);
         return builder;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
