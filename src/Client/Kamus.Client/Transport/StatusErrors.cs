@@ -3,20 +3,53 @@ using Kamus.Wire.Protocol;
 
 namespace Kamus.Client.Transport;
 
-/// <summary>Maps a failed answer to a <see cref="KamusException"/>. Messages name the endpoint, status and fingerprint; the body is never quoted.</summary>
+/// <summary>
+/// What a failed answer means: its <see cref="KamusErrorKind"/> and a reason. Messages name the URL that answered
+/// (else the endpoint) and the status; the body is never quoted.
+/// </summary>
 internal static class StatusErrors
 {
     /// <summary>What to do about a value this service account may not decrypt.</summary>
     public const string ForbiddenHint =
-        "it was encrypted for another service account (or altered); encrypt it again for the service account this pod runs as: kamus encrypt -n <namespace> -a <service-account>";
+        "re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>)";
 
-    /// <summary>The failure of <paramref name="response"/>, naming the URL that answered.</summary>
-    public static KamusException For(KamusResponse response, bool isDecrypt, string? fingerprint = null) =>
-        For(response.Status, response.Url ?? "?", isDecrypt, fingerprint);
+    /// <summary>A whole call's failure, naming the URL that answered.</summary>
+    public static KamusException For(KamusResponse response, string endpoint, bool isDecrypt) =>
+        For(response.Status, response.Url ?? endpoint, isDecrypt);
 
-    public static KamusException For(HttpStatusCode status, string url, bool isDecrypt, string? fingerprint = null)
+    /// <summary>One value's failure on the one-value endpoint, naming the URL that answered.</summary>
+    public static DecryptOutcome ForValue(string ciphertext, KamusResponse response, string endpoint) =>
+        ForValue(ciphertext, response.Status, response.Url ?? endpoint);
+
+    /// <summary>A whole call's failure (encrypt, or a batch that failed as a whole).</summary>
+    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt)
     {
-        var subject = fingerprint is null ? $"POST {url}" : $"Decrypting {fingerprint} (POST {url})";
+        var (kind, reason) = Describe(status, endpoint, isDecrypt);
+        return new KamusException(kind, reason, status);
+    }
+
+    /// <summary>One value's failure on the one-value endpoint.</summary>
+    public static DecryptOutcome ForValue(string ciphertext, HttpStatusCode status, string endpoint)
+    {
+        var (kind, reason) = Describe(status, endpoint, isDecrypt: true);
+        return DecryptOutcome.Failed(ciphertext, kind, reason, status);
+    }
+
+    /// <summary>One value's failure reported by the batch endpoint.</summary>
+    public static DecryptOutcome ForBatchItem(string ciphertext, WireErrorKind kind) =>
+        DecryptOutcome.Failed(ciphertext, KindOf(kind), $"the server answered {WireErrorKinds.Name(kind)}{(kind == WireErrorKind.Forbidden ? ": " + ForbiddenHint : string.Empty)}");
+
+    /// <summary>The public kind of a wire error kind.</summary>
+    public static KamusErrorKind KindOf(WireErrorKind kind) => kind switch
+    {
+        WireErrorKind.Forbidden => KamusErrorKind.Forbidden,
+        WireErrorKind.InvalidCiphertext => KamusErrorKind.InvalidCiphertext,
+        WireErrorKind.Unavailable => KamusErrorKind.Unavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static (KamusErrorKind Kind, string Reason) Describe(HttpStatusCode status, string endpoint, bool isDecrypt)
+    {
         var (kind, reason) = status switch
         {
             HttpStatusCode.Unauthorized => (KamusErrorKind.Unauthorized, "the server refused the service-account token, also after re-reading it (check TOKEN_FILE_PATH, and that the server's audience matches the token's)"),
@@ -30,23 +63,6 @@ internal static class StatusErrors
             _ => (KamusErrorKind.Protocol, "the server answered an unexpected status"),
         };
 
-        return new KamusException(kind, $"{subject} failed with HTTP {(int)status}: {reason}.", status) { CiphertextFingerprint = fingerprint };
+        return (kind, $"POST {endpoint} failed with HTTP {(int)status}: {reason}.");
     }
-
-    /// <summary>A copy of a whole-call failure for one item, naming that item's fingerprint.</summary>
-    public static KamusException ForItem(KamusException callFailure, string fingerprint) =>
-        new(callFailure.Kind, $"Decrypting {fingerprint} failed: {callFailure.Message}", callFailure.Status, callFailure) { CiphertextFingerprint = fingerprint };
-
-    /// <summary>The public kind of a wire error kind.</summary>
-    public static KamusErrorKind KindOf(WireErrorKind kind) => kind switch
-    {
-        WireErrorKind.Forbidden => KamusErrorKind.Forbidden,
-        WireErrorKind.InvalidCiphertext => KamusErrorKind.InvalidCiphertext,
-        WireErrorKind.Unavailable => KamusErrorKind.Unavailable,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
-
-    /// <summary>An item failure reported by the v2 batch API.</summary>
-    public static KamusException ForBatchItem(KamusErrorKind kind, string fingerprint) =>
-        new(kind, $"Decrypting {fingerprint} failed: the server answered {kind}{(kind == KamusErrorKind.Forbidden ? ": " + ForbiddenHint : string.Empty)}.") { CiphertextFingerprint = fingerprint };
 }
