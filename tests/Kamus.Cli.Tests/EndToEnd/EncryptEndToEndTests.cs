@@ -65,7 +65,7 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
         Assert.Equal(ExitCodes.ServerRefused, refused.ExitCode);
         Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Forbidden", refused.Stderr, StringComparison.Ordinal);
-        Assert.Contains("encrypt it again for the service account this pod runs as: kamus encrypt -n <namespace> -a <service-account>", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>)", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, summary.ExitCode);
         Assert.Equal($"length 11, sha256 {CiphertextFingerprint.Of("orders-only")}", summary.Stdout.Trim());
         Assert.DoesNotContain("orders-only", summary.Stdout + summary.Stderr, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class ActionableErrorTests
     [Fact]
     public void A_total_timeout_written_as_a_bare_number_says_to_write_a_time_span()
     {
-        var builder = Encrypted(new() { ["Kamus:TotalTimeout"] = "30" }).AddKamus(o => o.Client = new InMemoryKamusClient());
+        var builder = Encrypted(new() { ["Kamus:TotalTimeout"] = "30" }).AddKamus(o => o.Client = new InMemoryKamusClient().Add("ct-db", "p"));
 
         var error = Assert.Throws<FormatException>(() => builder.Build());
 
@@ -30,7 +30,12 @@ public sealed class ActionableErrorTests
         {
             ["Kamus:Url"] = "https://kamus.example",
             ["Kamus:CaBundlePath"] = "certs/no-such-ca.pem",
-        }).AddKamus(o => o.TokenSource = new StaticTokenSource("t"));
+        }).AddKamus(o =>
+        {
+            o.TokenSource = new StaticTokenSource("t");
+            o.ReadConnectionFromConfiguration = true;
+            o.GetEnvironmentVariable = _ => null;
+        });
 
         var error = Assert.Throws<KamusConfigurationException>(() => builder.Build());
 
@@ -44,8 +49,9 @@ public sealed class ActionableErrorTests
         var port = LoopbackPort.Unused();
         using var logs = new FakeLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var builder = Encrypted(new() { ["Kamus:Url"] = $"http://127.0.0.1:{port}" }).AddKamus(o =>
+        var builder = Encrypted([]).AddKamus(o =>
         {
+            o.Url = new Uri($"http://127.0.0.1:{port}");
             o.TokenSource = new StaticTokenSource("t");
             o.LoggerFactory = factory;
             o.ConfigureClient = c =>
@@ -72,8 +78,7 @@ public sealed class ActionableErrorTests
 
         var error = Assert.Throws<KamusConfigurationException>(() => builder.Build());
 
-        Assert.Contains("Db:Password: Forbidden (not decryptable by this service account): it was encrypted for another service account", error.Message, StringComparison.Ordinal);
-        Assert.Contains("kamus encrypt -n <namespace> -a <service-account>", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Db:Password: Forbidden (not decryptable by this service account; re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>))", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +87,11 @@ public sealed class ActionableErrorTests
         // Development with plain values: builder.AddKamus() must not demand a server that nothing needs.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Db:Password"] = "plain-dev-value" });
-        builder.AddKamus(o => o.ConfigureClient = c => c.Url = null);
+        builder.AddKamus(o =>
+        {
+            o.GetEnvironmentVariable = _ => null;
+            o.ConfigureClient = c => c.Url = null;
+        });
 
         using var host = builder.Build();
         await host.StartAsync();
