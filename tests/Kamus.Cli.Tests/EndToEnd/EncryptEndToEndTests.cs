@@ -66,6 +66,7 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
         Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Forbidden", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>)", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"(server {server.Url})", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, summary.ExitCode);
         Assert.Equal($"length 11, sha256 {CiphertextFingerprint.Of("orders-only")}", summary.Stdout.Trim());
         Assert.DoesNotContain("orders-only", summary.Stdout + summary.Stderr, StringComparison.Ordinal);

@@ -52,6 +52,11 @@ internal static class KamusClientFactory
         {
             return await call(client);
         }
+        catch (KamusException e) when (!e.Message.Contains("://", StringComparison.Ordinal))
+        {
+            // A refused value (Forbidden, InvalidCiphertext) or a client-side check names no server: say which one it was.
+            throw new KamusException(e.Kind, $"{e.Message.TrimEnd('.')} (server {connection.Url})", e.Status, e) { CiphertextFingerprint = e.CiphertextFingerprint };
+        }
         finally
         {
             (client as IDisposable)?.Dispose();

@@ -25,7 +25,8 @@ internal static class ConnectionFailure
 
         if (Find<AuthenticationException>(exception) is not null)
         {
-            return $"the TLS handshake with {hostPort} failed: the certificate is not trusted or not issued for {url.Host} (set CaBundlePath for a private CA, or CertificateFingerprint to pin it)";
+            // The exception does not say which of the two it was: name both, the likelier first.
+            return $"the TLS handshake with {hostPort} failed: its certificate is not trusted or not issued for {url.Host} (for a private CA set CaBundlePath, kamus --ca-bundle; or pin it with CertificateFingerprint, kamus --cert-fingerprint), or nothing speaks TLS on that port (an http:// server?)";
         }
 
         if (Find<SocketException>(exception) is { } socket)
@@ -50,7 +51,7 @@ internal static class ConnectionFailure
             HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
                 $"DNS: the host name {url.Host} was not found (check the URL; an in-cluster name like *.svc resolves only inside the cluster)",
             HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
-                $"the TLS handshake with {hostPort} failed (is it serving https://? set CaBundlePath for a private CA)",
+                $"the TLS handshake with {hostPort} failed (is it serving https:// there? for a private CA set CaBundlePath, kamus --ca-bundle)",
             HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse } =>
                 $"{hostPort} ended the connection without a valid HTTP answer (is it a Kamus server, and is the scheme right: http:// or https://?)",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"{error} talking to {hostPort}",
