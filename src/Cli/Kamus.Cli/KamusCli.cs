@@ -29,6 +29,8 @@ public static class KamusCli
             EncryptJsonCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
+            RewrapCommand.Create(runner),
+            PublicKeyCommand.Create(runner),
         };
         root.Options.Add(verbose);
         upstream.AddTo(root);

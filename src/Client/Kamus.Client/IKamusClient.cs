@@ -1,3 +1,5 @@
+using Kamus.Client.Offline;
+
 namespace Kamus.Client;
 
 /// <summary>The Kamus API: encrypt for a service account, decrypt as the calling pod's service account.</summary>
@@ -17,7 +19,8 @@ public interface IKamusClient
 
     /// <summary>
     /// Encrypts many values for one service account in one call, binding the items named in <paramref name="contexts"/>
-    /// to their context (see <see cref="KamusContext"/>): such a value decrypts only where the reader names the same context.
+    /// to their context (see <see cref="KamusContext"/>): the context is carried in the value and authenticated, so a reader
+    /// that names where it reads the value (<see cref="DecryptManyAsync(IReadOnlyList{string}, IReadOnlyList{string}, CancellationToken)"/>) refuses it anywhere else.
     /// </summary>
     /// <param name="serviceAccount">The service account that may decrypt.</param>
     /// <param name="namespace">Its namespace.</param>
@@ -31,6 +34,18 @@ public interface IKamusClient
         contexts is null || contexts.Count == 0
             ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
             : throw new NotSupportedException($"{GetType().Name} cannot bind values to contexts.");
+
+    /// <summary>
+    /// Fetches <paramref name="namespace"/>:<paramref name="serviceAccount"/>'s signed offline key statement
+    /// (<c>GET /api/v2/publickeys/{namespace}/{serviceAccount}</c>), to encrypt for it later without the server
+    /// (<see cref="KamusOfflineEncryptor"/>, which checks the statement). No token is sent.
+    /// </summary>
+    /// <exception cref="KamusException">
+    /// The request failed; <see cref="KamusErrorKind.Configuration"/> when the server offers no public keys.
+    /// </exception>
+    /// <exception cref="NotSupportedException">This implementation does not fetch statements (the default for implementations written before it existed).</exception>
+    Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not fetch public key statements; use KamusClient.");
 
     /// <summary>Decrypts one value with this pod's service-account token.</summary>
     /// <exception cref="KamusException">Decryption failed; see <see cref="KamusException.Kind"/>.</exception>
@@ -47,16 +62,25 @@ public interface IKamusClient
     /// <summary>
     /// Decrypts many values at once, each where it is used: <paramref name="contexts"/>[i] is the context
     /// <paramref name="ciphertexts"/>[i] is read in (for configuration, <see cref="KamusContext.ForConfigurationKey"/>
-    /// of its key). A value bound to a context decrypts only with that context; values not bound ignore it.
+    /// of its key). A value bound to another context fails (<see cref="KamusErrorKind.InvalidCiphertext"/>) without being
+    /// sent; values not bound, and values read with no context, are decrypted as usual.
     /// </summary>
     /// <param name="ciphertexts">The values.</param>
     /// <param name="contexts">One context (or <see langword="null"/>) per value, in the same order; <see langword="null"/> names none.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="ArgumentException"><paramref name="contexts"/> has another count than <paramref name="ciphertexts"/>.</exception>
-    /// <exception cref="NotSupportedException">This implementation cannot read contexts (the default implementation, when a context is given).</exception>
     Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
-        contexts is null || contexts.All(c => c is null)
-            ? DecryptManyAsync(ciphertexts, cancellationToken)
-            : throw new NotSupportedException($"{GetType().Name} cannot read values bound to contexts.");
+        Decryption.BoundContexts.DecryptAsync(ciphertexts, contexts, rest => DecryptManyAsync(rest, cancellationToken));
+
+    /// <summary>
+    /// Re-encrypts values of one service account under the server's current key and provider (<c>/api/v2/rewrap</c>),
+    /// without the plaintext leaving the server: how values move to a new key id or a new provider. The token this
+    /// client sends must be that service account's own (for example from <c>kubectl create token</c>).
+    /// </summary>
+    /// <returns>One outcome per input, in input order. A refused item (another account's, malformed) does not fail the others.</returns>
+    /// <exception cref="KamusException">The call failed as a whole (token refused, server unavailable, a server without rewrap).</exception>
+    /// <exception cref="NotSupportedException">This implementation cannot rewrap (the default for implementations written before it existed).</exception>
+    Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not rewrap values.");
 }

@@ -2,6 +2,7 @@ using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
+using Kamus.Client.Offline;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -90,11 +91,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
-        EncryptManyAsync(serviceAccount, @namespace, items, contexts: null, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -109,12 +106,15 @@ public sealed class KamusClient : IKamusClient, IDisposable
             throw new KamusException(KamusErrorKind.InvalidRequest, "An item to encrypt has no value.");
         }
 
-        if (contexts is not null && contexts.Any(c => !items.ContainsKey(c.Key) || !KamusContext.IsValid(c.Value)))
-        {
-            throw new KamusException(KamusErrorKind.InvalidRequest, $"A context names no item to encrypt, or is not 1 to {KamusContext.MaxLength} characters without control characters.");
-        }
+        return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
+    }
 
-        return await _api.EncryptManyAsync(serviceAccount, @namespace, items, contexts, cancellationToken).ConfigureAwait(false);
+    /// <inheritdoc />
+    public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        return _api.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -126,18 +126,9 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
-        DecryptManyAsync(ciphertexts, contexts: null, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ciphertexts);
-        if (contexts is not null && contexts.Count != ciphertexts.Count)
-        {
-            throw new ArgumentException("There must be one context (or null) per ciphertext.", nameof(contexts));
-        }
-
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ciphertexts.Count == 0)
         {
@@ -146,7 +137,21 @@ public sealed class KamusClient : IKamusClient, IDisposable
 
         using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
-        return await _decryptor.DecryptAsync(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
+        return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        if (ciphertexts.Count == 0)
+        {
+            return [];
+        }
+
+        return await _api.RewrapAsync(serviceAccount, @namespace, ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Zeroes the cached data keys and releases the connection pool (when this client created it).</summary>

@@ -49,7 +49,7 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         var parsed = ciphertexts.Select(CiphertextParser.Parse).ToList();
         Assert.All(parsed, p => Assert.Equal(CiphertextFormat.V2Envelope, p.Format));
         Assert.Single(parsed.Select(p => p.WrappedKey).Distinct());
-        Assert.All(parsed, p => Assert.True(p.IsContextBound));
+        Assert.All(encrypted, n => Assert.Equal(KamusContext.ForConfigurationKey(n.Path), KamusContext.Of(n.StringValue!["kamus:".Length..])));
         server.Host.ResetCounts();
         using var client = server.CreateDecryptingClient();
         var outcomes = await client.DecryptManyAsync(ciphertexts, [.. encrypted.Select(n => KamusContext.ForConfigurationKey(n.Path))]);

@@ -50,7 +50,7 @@ internal static class DecryptCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
-            var context = parseResult.GetValue(key) is { Length: > 0 } configurationKey ? ValueContext.ForConfigurationKey(configurationKey) : null;
+            var context = parseResult.GetValue(key) is { Length: > 0 } configurationKey ? CiphertextContext.ForConfigurationKey(configurationKey) : null;
             var outcomes = await KamusClientFactory.UseAsync(console, kamus, client => client.DecryptManyAsync([ciphertext], [context], cancellationToken));
             var plaintext = outcomes[0].Plaintext;
             if (parseResult.GetValue(showPlaintext))

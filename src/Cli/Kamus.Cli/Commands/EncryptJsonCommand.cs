@@ -33,6 +33,7 @@ internal static class EncryptJsonCommand
         };
         var connection = new ConnectionOptions(forDecrypt: false);
         var azure = new AzureAdOptions();
+        var publicKey = new PublicKeyOptions();
 
         var command = new Command("encrypt-json", "Encrypt values of a JSON configuration file in place (as kamus:<ciphertext>), keeping comments and formatting.")
         {
@@ -40,6 +41,7 @@ internal static class EncryptJsonCommand
         };
         connection.AddTo(command);
         azure.AddTo(command);
+        publicKey.AddTo(command);
 
         runner.SetAction(command, async (parseResult, cancellationToken) =>
         {
@@ -72,21 +74,30 @@ internal static class EncryptJsonCommand
                 return ExitCodes.Ok;
             }
 
-            var kamus = connection.Resolve(parseResult, console);
             var bind = !parseResult.GetValue(noBind);
             var plaintexts = plan.Plaintexts();
-            var contexts = bind ? plan.Pending.ToDictionary(p => p.Key, p => ValueContext.ForConfigurationKey(p.Value.Path), StringComparer.Ordinal) : null;
+            var contexts = bind ? plan.Pending.ToDictionary(p => p.Key, p => CiphertextContext.ForConfigurationKey(p.Value.Path), StringComparer.Ordinal) : null;
             IReadOnlyDictionary<string, string> ciphertexts;
-            await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
+            if (publicKey.IsOffline(parseResult, connection))
             {
-                try
+                // Offline: each value is sealed on its own to the account's public key (there is no shared data key).
+                using var offline = publicKey.CreateEncryptor(parseResult, console, identity);
+                ciphertexts = plaintexts.ToDictionary(item => item.Key, item => offline.Encrypt(item.Value, contexts?[item.Key]), StringComparer.Ordinal);
+            }
+            else
+            {
+                var kamus = connection.Resolve(parseResult, console);
+                await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
                 {
-                    ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
-                        client.EncryptManyAsync(identity.Name, identity.Namespace, plaintexts, contexts, cancellationToken));
-                }
-                catch (KamusException e) when (bind && e.Kind == KamusErrorKind.Protocol)
-                {
-                    throw new CliException(ExitCodes.Unreachable, $"{e.Message.TrimEnd('.')}. {path} not changed; with a server that predates binding values to their keys, give --no-bind.", e);
+                    try
+                    {
+                        ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                            client.EncryptManyAsync(identity.Name, identity.Namespace, plaintexts, contexts, cancellationToken));
+                    }
+                    catch (KamusException e) when (bind && e.Kind == KamusErrorKind.Protocol)
+                    {
+                        throw new CliException(ExitCodes.Unreachable, $"{e.Message.TrimEnd('.')}. {path} not changed; with a server that predates binding values to their keys, give --no-bind.", e);
+                    }
                 }
             }
 

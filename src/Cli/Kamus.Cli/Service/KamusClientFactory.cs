@@ -19,6 +19,12 @@ internal static class KamusClientFactory
             options.AllowInsecureHttp = connection.AllowInsecureHttp;
             options.CertificateFingerprint = connection.CertificateFingerprint;
             options.TokenFilePath = connection.TokenFilePath;
+            options.CaBundlePath = connection.CaBundlePath;
+            if (connection.Timeout is { } timeout)
+            {
+                options.TotalTimeout = timeout;
+                options.AttemptTimeout = options.AttemptTimeout > timeout ? timeout : options.AttemptTimeout;
+            }
         });
         if (connection.BearerToken is { } token)
         {
@@ -46,6 +52,11 @@ internal static class KamusClientFactory
         {
             return await call(client);
         }
+        catch (KamusException e) when (!e.Message.Contains("://", StringComparison.Ordinal))
+        {
+            // A refused value (Forbidden, InvalidCiphertext) or a client-side check names no server: say which one it was.
+            throw new KamusException(e.Kind, $"{e.Message.TrimEnd('.')} (server {connection.Url})", e.Status, e) { CiphertextFingerprint = e.CiphertextFingerprint };
+        }
         finally
         {
             (client as IDisposable)?.Dispose();
@@ -64,6 +75,9 @@ internal static class KamusClientFactory
         public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
             inner.EncryptManyAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
 
+        public Task<Kamus.Client.Offline.KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+            inner.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
+
         public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
             inner.DecryptAsync(ciphertext, cancellationToken);
 
@@ -72,6 +86,9 @@ internal static class KamusClientFactory
 
         public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
             inner.DecryptManyAsync(ciphertexts, cancellationToken);
+
+        public Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+            inner.RewrapManyAsync(serviceAccount, @namespace, ciphertexts, cancellationToken);
 
         public void Dispose() => provider.Dispose();
     }

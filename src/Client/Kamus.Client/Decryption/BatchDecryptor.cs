@@ -1,7 +1,6 @@
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
 using Kamus.Client.Transport;
-using Kamus.Wire.Formats;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.Client.Decryption;
@@ -24,15 +23,10 @@ internal sealed class BatchDecryptor
         _logger = logger;
     }
 
-    /// <param name="ciphertexts">The values.</param>
-    /// <param name="contexts">The context each value is read in (or <see langword="null"/>); <see langword="null"/> for none.</param>
-    /// <param name="cancellationToken">Cancels the calls.</param>
-    public async Task<IReadOnlyList<DecryptOutcome>> DecryptAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DecryptOutcome>> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        var (distinct, distinctContexts, indexOf) = Deduplicate(ciphertexts, contexts);
+        var (distinct, indexOf) = Deduplicate(ciphertexts);
         var outcomes = new DecryptOutcome?[distinct.Count];
-
-        // Bound envelopes (k2ec.) are not the fast path's: they go remotely with their context.
         var round = _fastPath.Begin(distinct, outcomes);
 
         var wrappedKeys = round.WrappedKeys;
@@ -40,8 +34,7 @@ internal sealed class BatchDecryptor
         if (round.RemoteValues.Count + wrappedKeys.Count > 0)
         {
             string[] request = [.. round.RemoteValues.Select(i => distinct[i]), .. wrappedKeys];
-            string?[]? requestContexts = distinctContexts is null ? null : [.. round.RemoteValues.Select(i => distinctContexts[i]), .. new string?[wrappedKeys.Count]];
-            var answers = await _api.DecryptAsync(request, requestContexts, cancellationToken).ConfigureAwait(false);
+            var answers = await _api.DecryptAsync(request, cancellationToken).ConfigureAwait(false);
             for (var r = 0; r < round.RemoteValues.Count; r++)
             {
                 outcomes[round.RemoteValues[r]] = answers[r];
@@ -52,7 +45,7 @@ internal sealed class BatchDecryptor
 
         if (wholeValues.Count > 0)
         {
-            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], distinctContexts is null ? null : wholeValues.Select(i => distinctContexts[i]).ToArray(), cancellationToken).ConfigureAwait(false);
+            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], cancellationToken).ConfigureAwait(false);
             for (var w = 0; w < wholeValues.Count; w++)
             {
                 outcomes[wholeValues[w]] = answers[w];
@@ -68,31 +61,26 @@ internal sealed class BatchDecryptor
         return Expand(outcomes!, indexOf);
     }
 
-    // Each distinct (value, context) once, in first-seen order, and where each input went. A bound value read in two
-    // contexts is two items: a copy moved to another key must fail there even when the original succeeds.
-    private static (List<string> Distinct, List<string?>? Contexts, int[] IndexOf) Deduplicate(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts)
+    // Each distinct value once, in first-seen order, and where each input went.
+    private static (List<string> Distinct, int[] IndexOf) Deduplicate(IReadOnlyList<string> ciphertexts)
     {
-        var positions = new Dictionary<(string, string?), int>(ciphertexts.Count);
+        var positions = new Dictionary<string, int>(ciphertexts.Count, StringComparer.Ordinal);
         var distinct = new List<string>(ciphertexts.Count);
-        var distinctContexts = contexts is null ? null : new List<string?>(ciphertexts.Count);
         var indexOf = new int[ciphertexts.Count];
         for (var i = 0; i < ciphertexts.Count; i++)
         {
             var ciphertext = ciphertexts[i] ?? throw new ArgumentException("A ciphertext is null.", nameof(ciphertexts));
-            // Only bound values need theirs (and only they get one: an old server reads the other items as it always did).
-            var context = contexts?[i] is { } named && V2Layout.LooksBound(ciphertext) ? named : null;
-            if (!positions.TryGetValue((ciphertext, context), out var position))
+            if (!positions.TryGetValue(ciphertext, out var position))
             {
                 position = distinct.Count;
-                positions.Add((ciphertext, context), position);
+                positions.Add(ciphertext, position);
                 distinct.Add(ciphertext);
-                distinctContexts?.Add(context);
             }
 
             indexOf[i] = position;
         }
 
-        return (distinct, distinctContexts, indexOf);
+        return (distinct, indexOf);
     }
 
     private DecryptOutcome[] Expand(DecryptOutcome[] outcomes, int[] indexOf)

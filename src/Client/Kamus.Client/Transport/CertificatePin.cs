@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kamus.Wire.Crypto;
 
 namespace Kamus.Client.Transport;
 
@@ -27,15 +28,16 @@ internal sealed class CertificatePin
     /// <summary>Parses 64 hex digits (SHA-256) or 40 (SHA-1), with optional ':' , '-' or ' ' separators.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out CertificatePin? pin)
     {
-        pin = null;
-        var hex = new string(text.Where(c => c is not (':' or '-' or ' ')).ToArray());
-        if (hex.Length is not (64 or 40) || !hex.All(char.IsAsciiHexDigit))
-        {
-            return false;
-        }
+        pin = Sha256Fingerprint.TryParse(text, out var hash) || TryParseSha1(text, out hash) ? new CertificatePin(hash) : null;
+        return pin is not null;
+    }
 
-        pin = new CertificatePin(Convert.FromHexString(hex));
-        return true;
+    // Upstream kamus-cli's form: 40 hex digits, with the same separators.
+    private static bool TryParseSha1(string text, [NotNullWhen(true)] out byte[]? hash)
+    {
+        var hex = new string(text.Where(c => c is not (':' or '-' or ' ')).ToArray());
+        hash = hex.Length == 2 * SHA1.HashSizeInBytes && hex.All(char.IsAsciiHexDigit) ? Convert.FromHexString(hex) : null;
+        return hash is not null;
     }
 
     public bool Matches(X509Certificate certificate)

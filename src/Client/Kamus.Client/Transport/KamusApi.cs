@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
+using Kamus.Wire.Formats;
+using Kamus.Client.Offline;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -15,9 +17,6 @@ internal sealed class KamusApi
     // JSON around the items ({"items":[...]}) and around each item ("...",), with room for escapes the server may need.
     private const int BatchOverheadBytes = 16;
     private const int ItemOverheadBytes = 8;
-
-    // {"data":,"context":""} around an item that names its context.
-    private const int ContextOverheadBytes = 24;
 
     private readonly KamusTransport _transport;
     private readonly int _maxConcurrency;
@@ -38,32 +37,32 @@ internal sealed class KamusApi
     /// <summary>Whether the server turned out to have no v2 API.</summary>
     public bool IsUpstreamServer => _upstreamServer;
 
-    public async Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken, string? context = null)
+    public async Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken)
     {
-        var request = new EncryptRequest { Data = data, ServiceAccount = serviceAccount, Namespace = @namespace, Context = context };
+        var request = new EncryptRequest { Data = data, ServiceAccount = serviceAccount, Namespace = @namespace };
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV1, isDecrypt: false);
+            throw StatusErrors.For(response, KamusEndpoints.EncryptV1, isDecrypt: false);
         }
 
         var ciphertext = response.Text.Trim();
-        return EncryptAnswer.Problem(data, ciphertext, context) is { } problem
+        return EncryptAnswer.Problem(data, ciphertext) is { } problem
             ? throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV1} answered no usable ciphertext: {problem}.", response.Status)
             : ciphertext;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
     {
         if (!_upstreamServer)
         {
-            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal), Contexts = contexts is null || contexts.Count == 0 ? null : new Dictionary<string, string>(contexts, StringComparer.Ordinal) };
+            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal) };
             var response = await _transport.PostAsync(KamusEndpoints.EncryptV2, request, KamusProtocolJsonContext.Default.BatchEncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (!IsMissingEndpoint(response.Status, KamusEndpoints.EncryptV2))
             {
                 if (!response.IsSuccess)
                 {
-                    throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV2, isDecrypt: false);
+                    throw StatusErrors.For(response, KamusEndpoints.EncryptV2, isDecrypt: false);
                 }
 
                 var answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchEncryptResponse, KamusEndpoints.EncryptV2);
@@ -75,7 +74,7 @@ internal sealed class KamusApi
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered without a ciphertext for a requested item.", response.Status);
                     }
 
-                    if (EncryptAnswer.Problem(items[name], ciphertext, ContextOf(contexts, name)) is { } problem)
+                    if (EncryptAnswer.Problem(items[name], ciphertext) is { } problem)
                     {
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered no usable ciphertext for a requested item: {problem}.", response.Status);
                     }
@@ -91,7 +90,7 @@ internal sealed class KamusApi
         var names = items.Keys.ToArray();
         var ciphertexts = new string[names.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Length), ParallelOptionsFor(cancellationToken), async (i, ct) =>
-            ciphertexts[i] = await EncryptAsync(items[names[i]], serviceAccount, @namespace, ct, ContextOf(contexts, names[i])).ConfigureAwait(false)).ConfigureAwait(false);
+            ciphertexts[i] = await EncryptAsync(items[names[i]], serviceAccount, @namespace, ct).ConfigureAwait(false)).ConfigureAwait(false);
         var map = new Dictionary<string, string>(names.Length, StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++)
         {
@@ -101,22 +100,47 @@ internal sealed class KamusApi
         return map;
     }
 
+    /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
+    public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    {
+        var endpoint = KamusEndpoints.PublicKey(@namespace, serviceAccount);
+        var response = await _transport.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw new KamusException(
+                KamusErrorKind.Configuration,
+                $"GET {endpoint} failed with HTTP 404: this server offers no public keys (its KeyManagement:Offline is not set, or it is an older Kamus). Encrypt through the server instead, or ask its operators to enable offline keys.",
+                response.Status);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, endpoint, isDecrypt: false, method: "GET");
+        }
+
+        try
+        {
+            return KamusPublicKeyStatement.Parse(response.Body);
+        }
+        catch (KamusException e)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
+        }
+    }
+
     /// <summary>
     /// Decrypts <paramref name="ciphertexts"/> remotely: one outcome per item, in order. Batches are split to fit the
     /// server's limits; a value too long for any request fails here, unsent.
     /// </summary>
-    /// <param name="ciphertexts">The values.</param>
-    /// <param name="contexts">The context each value is read in, or <see langword="null"/> for none (sent only where set).</param>
-    /// <param name="cancellationToken">Cancels the calls.</param>
     /// <exception cref="KamusException">Only for misconfiguration (token unreadable, TLS, pin), which no item can get past.</exception>
-    public async Task<DecryptOutcome[]> DecryptAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
+    public async Task<DecryptOutcome[]> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
         var results = new DecryptOutcome[ciphertexts.Count];
         var chunk = new List<int>();
         var chunkBytes = BatchOverheadBytes;
         for (var i = 0; i <= ciphertexts.Count; i++)
         {
-            var itemBytes = i < ciphertexts.Count ? ciphertexts[i].Length + ItemOverheadBytes + (contexts?[i] is { } context ? context.Length + ContextOverheadBytes : 0) : 0;
+            var itemBytes = i < ciphertexts.Count ? ciphertexts[i].Length + ItemOverheadBytes : 0;
             if (i < ciphertexts.Count && BatchOverheadBytes + itemBytes > _maxRequestBytes)
             {
                 results[i] = DecryptOutcome.Failed(ciphertexts[i], KamusErrorKind.PayloadTooLarge, $"the value is {ciphertexts[i].Length} characters long, more than the largest request the server accepts ({_maxRequestBytes} bytes); it was not sent.");
@@ -125,7 +149,7 @@ internal sealed class KamusApi
 
             if (chunk.Count > 0 && (i == ciphertexts.Count || chunk.Count == _maxBatchItems || chunkBytes + itemBytes > _maxRequestBytes))
             {
-                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], contexts is null ? null : [.. chunk.Select(c => contexts[c])], cancellationToken).ConfigureAwait(false);
+                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], cancellationToken).ConfigureAwait(false);
                 for (var c = 0; c < chunk.Count; c++)
                 {
                     results[chunk[c]] = answers[c];
@@ -145,24 +169,23 @@ internal sealed class KamusApi
         return results;
     }
 
-    private async Task<DecryptOutcome[]> DecryptChunkAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
+    private async Task<DecryptOutcome[]> DecryptChunkAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
         if (!_upstreamServer)
         {
-            var answers = await DecryptV2Async(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
+            var answers = await DecryptV2Async(ciphertexts, cancellationToken).ConfigureAwait(false);
             if (answers is not null)
             {
                 return answers;
             }
         }
 
-        return await DecryptV1Async(ciphertexts, contexts, cancellationToken).ConfigureAwait(false);
+        return await DecryptV1Async(ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DecryptOutcome[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
+    private async Task<DecryptOutcome[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        // An item with a context is {"data","context"}; without one, a plain string, as every server reads.
-        var request = new BatchDecryptRequest { Items = contexts is null ? [.. ciphertexts] : [.. ciphertexts.Select((c, i) => new DecryptItem(c, contexts[i]))] };
+        var request = new BatchDecryptRequest { Items = [.. ciphertexts] };
         KamusResponse response;
         try
         {
@@ -180,7 +203,7 @@ internal sealed class KamusApi
 
         if (!response.IsSuccess)
         {
-            return FailAll(ciphertexts, StatusErrors.For(response.Status, KamusEndpoints.DecryptV2, isDecrypt: true));
+            return FailAll(ciphertexts, StatusErrors.For(response, KamusEndpoints.DecryptV2, isDecrypt: true));
         }
 
         BatchDecryptResponse answer;
@@ -212,7 +235,44 @@ internal sealed class KamusApi
         return results;
     }
 
-    private async Task<DecryptOutcome[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken)
+    /// <summary>Re-encrypts <paramref name="ciphertexts"/> (<c>/api/v2/rewrap</c>): one outcome per item, in order.</summary>
+    /// <exception cref="KamusException">The call failed as a whole.</exception>
+    public async Task<RewrapOutcome[]> RewrapAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    {
+        var request = new RewrapRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = [.. ciphertexts] };
+        var response = await _transport.PostAsync(KamusEndpoints.RewrapV2, request, KamusProtocolJsonContext.Default.RewrapRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, KamusEndpoints.RewrapV2, isDecrypt: false);
+        }
+
+        var answer = Deserialize(response, KamusProtocolJsonContext.Default.RewrapResponse, KamusEndpoints.RewrapV2);
+        if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
+        }
+
+        var outcomes = new RewrapOutcome[ciphertexts.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = answer.Items[i] switch
+            {
+                { Error: null, Data: { Length: > 0 } data } => RewrapOutcome.Success(ciphertexts[i], data),
+                { Error: var error } when WireErrorKinds.TryParse(error, out var kind) => RefusedRewrap(ciphertexts[i], kind),
+                _ => RewrapOutcome.Failure(ciphertexts[i], new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered an unreadable result.")),
+            };
+        }
+
+        return outcomes;
+    }
+
+    private static RewrapOutcome RefusedRewrap(string ciphertext, WireErrorKind kind)
+    {
+        var fingerprint = CiphertextFingerprint.Of(ciphertext);
+        return RewrapOutcome.Failure(ciphertext, new KamusException(StatusErrors.KindOf(kind), $"Re-encrypting {fingerprint} failed: the server answered {WireErrorKinds.Name(kind)}.") { CiphertextFingerprint = fingerprint });
+    }
+
+    private async Task<DecryptOutcome[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
         var results = new DecryptOutcome[ciphertexts.Count];
         KamusException? outage = null;
@@ -227,7 +287,7 @@ internal sealed class KamusApi
 
             try
             {
-                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i], Context = contexts?[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
+                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
                 if (response.IsSuccess)
                 {
                     results[i] = DecryptOutcome.Success(ciphertexts[i], response.Text);
@@ -235,7 +295,7 @@ internal sealed class KamusApi
                 }
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
-                var failure = StatusErrors.ForValue(ciphertexts[i], response.Status, KamusEndpoints.DecryptV1);
+                var failure = StatusErrors.ForValue(ciphertexts[i], response, KamusEndpoints.DecryptV1);
                 if (IsOutage(failure.Error!.Kind))
                 {
                     Interlocked.CompareExchange(ref outage, failure.Error, null);
@@ -267,9 +327,6 @@ internal sealed class KamusApi
 
         return true;
     }
-
-    private static string? ContextOf(IReadOnlyDictionary<string, string>? contexts, string name) =>
-        contexts is not null && contexts.TryGetValue(name, out var context) ? context : null;
 
     private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
 

@@ -5,6 +5,8 @@ using Kamus.Wire.Crypto;
 using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Cloud;
+using Kamus.KeyManagement.Offline;
 
 namespace Kamus.KeyManagement.Ciphertexts;
 
@@ -14,32 +16,34 @@ namespace Kamus.KeyManagement.Ciphertexts;
 /// </summary>
 internal sealed class CiphertextService
 {
+    private const string NoCloudProvider = "upstream cloud KMS values need the provider that made them (KeyManagement:Provider=AwsKms, GoogleKms or AzureKeyVault)";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IMasterKeyProvider _keys;
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
+    private readonly CloudMasterKeyProvider? _cloud;
+    private readonly OfflineKeyRing? _offline;
 
     /// <summary>Creates the service.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format)
+    /// <param name="keys">The master keys of the v2 formats.</param>
+    /// <param name="upstream">Upstream's AES key.</param>
+    /// <param name="format">The format new values are written in.</param>
+    /// <param name="cloud">The cloud KMS provider, which also reads upstream's values made with it.</param>
+    /// <param name="offline">The offline (HPKE) key ring, when offline encryption is configured.</param>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, CloudMasterKeyProvider? cloud = null, OfflineKeyRing? offline = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
+        _cloud = cloud;
+        _offline = offline;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
-    public ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, CancellationToken cancellationToken = default) =>
-        EncryptAsync(identity, plaintext, context: null, cancellationToken);
-
-    /// <summary>
-    /// Encrypts one value: a <c>k2c.</c> value bound to <paramref name="context"/>, a <c>k2.</c> value when it is
-    /// <see langword="null"/>, or upstream <c>iv:ct</c> (which cannot bind a context: it is then unbound).
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="context"/> is not a valid context (<see cref="ValueContext.IsValid"/>).</exception>
-    public async ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, string? context, CancellationToken cancellationToken = default)
+    public async ValueTask<string> EncryptAsync(ServiceAccountIdentity identity, string plaintext, CancellationToken cancellationToken = default)
     {
-        CheckContext(context);
         var bytes = Encoding.UTF8.GetBytes(plaintext);
         try
         {
@@ -49,8 +53,8 @@ internal sealed class CiphertextService
             }
 
             var keyId = _keys.CurrentKeyId;
-            var sealedValue = await _keys.WrapAsync(keyId, identity, bytes, V2Layout.ValueAssociatedData(keyId, identity, context), cancellationToken).ConfigureAwait(false);
-            return V2Layout.FormatValue(keyId, sealedValue, contextBound: context is not null);
+            var sealedValue = await _keys.WrapAsync(keyId, identity, bytes, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            return V2Layout.FormatValue(keyId, sealedValue);
         }
         finally
         {
@@ -59,22 +63,9 @@ internal sealed class CiphertextService
     }
 
     /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>).</summary>
-    public ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
-        EncryptManyAsync(identity, items, contexts: null, cancellationToken);
-
-    /// <summary>
-    /// Encrypts many values under one fresh data key, wrapped once; an item named in <paramref name="contexts"/> is a
-    /// <c>k2ec.</c> envelope bound to its context (upstream envelopes cannot bind one: they are then unbound).
-    /// </summary>
-    /// <exception cref="ArgumentException">A context is not valid (<see cref="ValueContext.IsValid"/>).</exception>
-    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
+    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        foreach (var context in contexts?.Values ?? [])
-        {
-            CheckContext(context);
-        }
-
         using var dataKey = DataKey.Generate();
         var result = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
         if (_format == CiphertextWriteFormat.Upstream)
@@ -96,12 +87,10 @@ internal sealed class CiphertextService
         var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, cancellationToken).ConfigureAwait(false);
         foreach (var (name, plaintext) in items)
         {
-            string? context = null;
-            contexts?.TryGetValue(name, out context);
             var bytes = Encoding.UTF8.GetBytes(plaintext);
-            var payload = dataKey.SealPayload(bytes, context);
+            var payload = dataKey.SealPayload(bytes);
             CryptographicOperations.ZeroMemory(bytes);
-            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload, contextBound: context is not null);
+            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload);
         }
 
         return result;
@@ -111,15 +100,7 @@ internal sealed class CiphertextService
     /// Decrypts any Kamus value as <paramref name="identity"/>. A bare wrapped key (<c>k2k.</c>, or an upstream envelope's
     /// wrapped part) answers base64 of its data key. <paramref name="scope"/> unwraps each distinct data key once.
     /// </summary>
-    public ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default) =>
-        DecryptAsync(identity, ciphertext, context: null, scope, cancellationToken);
-
-    /// <summary>
-    /// Decrypts any Kamus value as <paramref name="identity"/>, where it is expected to be bound to
-    /// <paramref name="context"/>. A value bound to a context opens only with the same context (a value without one
-    /// ignores it), so a value moved to another place is refused.
-    /// </summary>
-    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, string? context, DataKeyScope scope, CancellationToken cancellationToken = default)
+    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (!CiphertextParser.TryParse(ciphertext, out var parsed, out var reason))
@@ -131,13 +112,17 @@ internal sealed class CiphertextService
         {
             case CiphertextFormat.UpstreamAes:
                 return DecryptUpstream(identity, parsed.Iv, parsed.Body);
+            case CiphertextFormat.UpstreamKms:
+                return await DecryptUpstreamKmsAsync(identity, parsed.Body, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2Value:
-                return await DecryptV2ValueAsync(identity, parsed, context, cancellationToken).ConfigureAwait(false);
+                return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2WrappedKey:
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
+            case CiphertextFormat.OfflineValue:
+                return OfflineDecryption.Decrypt(_offline, identity, parsed);
             default:
-                return await DecryptEnvelopeAsync(identity, parsed, context, scope, cancellationToken).ConfigureAwait(false);
+                return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -161,7 +146,29 @@ internal sealed class CiphertextService
         return Utf8OrForbidden(plaintext);
     }
 
-    private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, string? context, CancellationToken cancellationToken)
+    private async ValueTask<DecryptResult> DecryptUpstreamKmsAsync(ServiceAccountIdentity identity, byte[] ciphertext, CancellationToken cancellationToken)
+    {
+        if (_cloud is null)
+        {
+            return DecryptResult.Invalid(NoCloudProvider);
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = await _cloud.DecryptUpstreamValueAsync(identity, ciphertext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return DecryptResult.Forbidden;
+        }
+
+        // The wrapped part of an upstream AWS envelope (which the client fast path sends alone) holds a raw data key:
+        // it answers base64 of the key, as every bare wrapped key does. Values are UTF-8 text.
+        return plaintext.Length == KeyDerivation.KeySize && !IsUtf8(plaintext) ? DecryptResult.Success(ToBase64AndZero(plaintext)) : Utf8OrForbidden(plaintext);
+    }
+
+    private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
     {
         var keyId = parsed.KeyId!;
         if (!_keys.HasKey(keyId))
@@ -172,12 +179,11 @@ internal sealed class CiphertextService
         byte[] plaintext;
         try
         {
-            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, parsed.SealAssociatedData(identity, context), cancellationToken).ConfigureAwait(false);
+            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException)
         {
-            // Another account's value and a value moved from another context cannot be told apart.
-            return parsed.IsContextBound ? DecryptResult.ForbiddenInContext : DecryptResult.Forbidden;
+            return DecryptResult.Forbidden;
         }
 
         return Utf8OrForbidden(plaintext);
@@ -226,7 +232,7 @@ internal sealed class CiphertextService
         }
     }
 
-    private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, string? context, DataKeyScope scope, CancellationToken cancellationToken)
+    private async ValueTask<DecryptResult> DecryptEnvelopeAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, DataKeyScope scope, CancellationToken cancellationToken)
     {
         var wrappedKey = parsed.WrappedKey!;
         if (!scope.TryGet(parsed.Format, wrappedKey, out var dataKey, out var failure))
@@ -242,14 +248,12 @@ internal sealed class CiphertextService
 
         try
         {
-            return DecryptResult.Success(dataKey.DecryptPayload(parsed, context));
+            return DecryptResult.Success(dataKey.DecryptPayload(parsed));
         }
         catch (Exception e) when (e is CryptographicException or DecoderFallbackException)
         {
-            // The data key opened for this identity, so the payload itself is bad, or bound to another context.
-            return DecryptResult.Invalid(parsed.IsContextBound
-                ? "the envelope payload was altered, or is bound to another context than the one the request named"
-                : "the envelope payload was altered");
+            // The data key opened for this identity, so the payload itself is bad.
+            return DecryptResult.Invalid("the envelope payload was altered");
         }
     }
 
@@ -273,10 +277,16 @@ internal sealed class CiphertextService
             }
         }
 
-        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key.
-        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format != CiphertextFormat.UpstreamAes)
+        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key, or a
+        // KMS ciphertext of the data key (AWS KMS; Azure Key Vault above MaximumDataLength).
+        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format is not (CiphertextFormat.UpstreamAes or CiphertextFormat.UpstreamKms))
         {
-            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an AESKey value"));
+            return (null, DecryptResult.Invalid("the envelope's wrapped key is neither an AESKey value nor a KMS ciphertext"));
+        }
+
+        if (wrapped.Format == CiphertextFormat.UpstreamKms)
+        {
+            return await UnwrapUpstreamKmsKeyAsync(identity, wrapped.Body, cancellationToken).ConfigureAwait(false);
         }
 
         if (!_upstream.IsConfigured)
@@ -309,13 +319,34 @@ internal sealed class CiphertextService
         }
     }
 
-    private static void CheckContext(string? context)
+    private async ValueTask<(DataKey?, DecryptResult)> UnwrapUpstreamKmsKeyAsync(ServiceAccountIdentity identity, byte[] blob, CancellationToken cancellationToken)
     {
-        if (context is not null && !ValueContext.IsValid(context))
+        if (_cloud is null)
         {
-            throw new ArgumentException($"A context is 1 to {ValueContext.MaxLength} characters without control characters.", nameof(context));
+            return (null, DecryptResult.Invalid(NoCloudProvider));
+        }
+
+        byte[] key;
+        try
+        {
+            key = await _cloud.UnwrapUpstreamDataKeyAsync(identity, blob, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
+        }
+
+        try
+        {
+            return (DataKey.FromBytes(key), default);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
         }
     }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     private static DecryptResult Utf8OrForbidden(byte[] plaintext)
     {

@@ -17,9 +17,6 @@ internal readonly record struct DecryptResult(string? Plaintext, WireErrorKind E
     /// <summary>Not decryptable by this service account (bound to another, or altered: the two cannot be told apart).</summary>
     public static DecryptResult Forbidden { get; } = new(null, WireErrorKind.Forbidden, "not decryptable by this service account");
 
-    /// <summary>A context-bound value that did not open: another account's, altered, or moved from another context.</summary>
-    public static DecryptResult ForbiddenInContext { get; } = new(null, WireErrorKind.Forbidden, "not decryptable by this service account in the context the request named");
-
     /// <summary>Redacted.</summary>
     public override string ToString() => Succeeded ? "DecryptResult(ok)" : $"DecryptResult({Error}: {Reason})";
 }

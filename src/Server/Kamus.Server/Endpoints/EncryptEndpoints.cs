@@ -39,16 +39,10 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             return;
         }
 
-        if (body.Context is not null && !ValueContext.IsValid(body.Context))
-        {
-            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status400BadRequest, ErrorMessages.InvalidContext, identity);
-            return;
-        }
-
         string ciphertext;
         try
         {
-            ciphertext = await ciphertexts.EncryptAsync(identity, body.Data, body.Context, context.RequestAborted);
+            ciphertext = await ciphertexts.EncryptAsync(identity, body.Data, context.RequestAborted);
         }
         catch (MasterKeyUnavailableException e)
         {
@@ -97,16 +91,10 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             }
         }
 
-        if (body.Contexts is { } contexts && contexts.Any(c => !body.Items.ContainsKey(c.Key) || !ValueContext.IsValid(c.Value)))
-        {
-            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status400BadRequest, ErrorMessages.InvalidContext, identity);
-            return;
-        }
-
         Dictionary<string, string> items;
         try
         {
-            items = await ciphertexts.EncryptManyAsync(identity, body.Items, body.Contexts, context.RequestAborted);
+            items = await ciphertexts.EncryptManyAsync(identity, body.Items, context.RequestAborted);
         }
         catch (MasterKeyUnavailableException e)
         {

@@ -18,8 +18,8 @@ internal static class ErrorMessages
     public const string InvalidServiceAccount = "invalid service-account name";
     public const string DefaultServiceAccount = "the default service account is not allowed";
     public const string InvalidCiphertext = "invalid ciphertext";
-    public const string InvalidContext = "invalid context: 1 to 1024 characters, no control characters, naming a requested item";
     public const string InternalError = "internal error";
     public const string TooManyRequests = "too many requests: retry after the number of seconds in Retry-After";
     public const string NotPodBound = "forbidden: the token is not bound to a pod (Kamus:Tokens:RequirePodBound)";
+    public const string OfflineKeysDisabled = "offline encryption is not enabled on this server (KeyManagement:Offline)";
 }

@@ -77,13 +77,7 @@ internal sealed class DataKey : IDisposable
 
     /// <summary>Decrypts an envelope payload (upstream CBC or v2 GCM) to UTF-8 text.</summary>
     /// <exception cref="CryptographicException">The payload was not made with this key, or was altered.</exception>
-    public string DecryptPayload(ParsedCiphertext envelope) => DecryptPayload(envelope, context: null);
-
-    /// <summary>Decrypts an envelope payload (upstream CBC or v2 GCM) to UTF-8 text.</summary>
-    /// <param name="envelope">The envelope.</param>
-    /// <param name="context">The context the reader expects; ignored unless the envelope <see cref="ParsedCiphertext.IsContextBound"/>.</param>
-    /// <exception cref="CryptographicException">The payload was not made with this key, was altered, or is bound to another context.</exception>
-    public string DecryptPayload(ParsedCiphertext envelope, string? context)
+    public string DecryptPayload(ParsedCiphertext envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         if (envelope.Format is not (CiphertextFormat.V2Envelope or CiphertextFormat.UpstreamEnvelope))
@@ -93,9 +87,6 @@ internal sealed class DataKey : IDisposable
 
         // The plaintext bytes live on the stack when small (no heap copy to zero later), and are zeroed either way.
         var body = envelope.Body;
-        ReadOnlySpan<byte> associatedData = envelope.IsContextBound
-            ? V2Layout.PayloadAssociatedDataFor(ValueContext.Effective(valueIsBound: true, context))
-            : V2Layout.PayloadAssociatedData;
         var buffer = body.Length <= StackPlaintextLimit ? stackalloc byte[StackPlaintextLimit] : new byte[body.Length];
         int written;
         try
@@ -104,7 +95,7 @@ internal sealed class DataKey : IDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 written = envelope.Format == CiphertextFormat.V2Envelope
-                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, associatedData, buffer)
+                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, V2Layout.PayloadAssociatedData, buffer)
                     : CbcDecrypt(envelope, buffer);
             }
 
@@ -118,21 +109,12 @@ internal sealed class DataKey : IDisposable
     }
 
     /// <summary>Seals a v2 envelope payload under this key.</summary>
-    public byte[] SealPayload(ReadOnlySpan<byte> plaintext) => SealPayload(plaintext, context: null);
-
-    /// <summary>Seals a v2 envelope payload under this key, bound to <paramref name="context"/> when it is not <see langword="null"/> (format it with <c>contextBound: true</c> then).</summary>
-    public byte[] SealPayload(ReadOnlySpan<byte> plaintext, string? context)
+    public byte[] SealPayload(ReadOnlySpan<byte> plaintext)
     {
-        if (context is not null && !ValueContext.IsValid(context))
-        {
-            throw new ArgumentException($"A context is 1 to {ValueContext.MaxLength} characters without control characters.", nameof(context));
-        }
-
-        ReadOnlySpan<byte> associatedData = context is null ? V2Layout.PayloadAssociatedData : V2Layout.PayloadAssociatedDataFor(context);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return AesGcmSealer.Seal(_key, plaintext, associatedData);
+            return AesGcmSealer.Seal(_key, plaintext, V2Layout.PayloadAssociatedData);
         }
     }
 
@@ -150,6 +132,24 @@ internal sealed class DataKey : IDisposable
             CryptographicOperations.ZeroMemory(_key);
             _gcm?.Dispose();
             _aes?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Copies the key into <paramref name="destination"/> (32 bytes), or returns <see langword="false"/> when it was
+    /// disposed (zeroed) meanwhile: a cache may evict a key while another thread still holds it.
+    /// </summary>
+    public bool TryCopyTo(Span<byte> destination)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _key.CopyTo(destination);
+            return true;
         }
     }
 

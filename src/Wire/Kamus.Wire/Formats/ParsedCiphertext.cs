@@ -1,3 +1,4 @@
+using Kamus.Wire.Crypto.Hpke;
 using Kamus.Wire.Identity;
 
 namespace Kamus.Wire.Formats;
@@ -7,8 +8,9 @@ namespace Kamus.Wire.Formats;
 /// </summary>
 internal sealed class ParsedCiphertext
 {
-    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey)
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null)
     {
+        Context = context;
         Format = format;
         KeyId = keyId;
         Iv = iv;
@@ -17,10 +19,20 @@ internal sealed class ParsedCiphertext
         SealedKey = sealedKey;
     }
 
+    internal ParsedCiphertext(HpkeSuite suite, string keyId, byte[] encapsulatedKey, byte[] sealedMessage, string? context)
+        : this(CiphertextFormat.OfflineValue, keyId, [], sealedMessage, null, [], context)
+    {
+        Suite = suite;
+        EncapsulatedKey = encapsulatedKey;
+    }
+
     /// <summary>The layout.</summary>
     public CiphertextFormat Format { get; }
 
-    /// <summary>The master-key id (v2 formats); <see langword="null"/> for upstream values, which name no key.</summary>
+    /// <summary>
+    /// The master-key id (v2 formats) or the service account's public-key id (offline values, see <see cref="OfflineLayout.KeyId"/>);
+    /// <see langword="null"/> for upstream values, which name no key.
+    /// </summary>
     public string? KeyId { get; }
 
     /// <summary>The CBC IV (upstream formats), otherwise empty.</summary>
@@ -28,9 +40,15 @@ internal sealed class ParsedCiphertext
 
     /// <summary>
     /// The encrypted body: the CBC ciphertext (upstream AES), the envelope payload (CBC ciphertext or sealed GCM payload),
-    /// or the sealed value (v2 value); empty for a bare wrapped key.
+    /// or the sealed value (v2 value, offline value); empty for a bare wrapped key.
     /// </summary>
     public byte[] Body { get; }
+
+    /// <summary>The HPKE suite of an offline value (<see langword="default"/> otherwise).</summary>
+    public HpkeSuite Suite { get; }
+
+    /// <summary>HPKE's <c>enc</c> of an offline value (the sender's ephemeral public key), otherwise empty.</summary>
+    public byte[] EncapsulatedKey { get; } = [];
 
     /// <summary>
     /// For envelopes and bare wrapped keys: the wrapped data key as a ciphertext in its own right, which a decryptor
@@ -41,22 +59,17 @@ internal sealed class ParsedCiphertext
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
 
-    /// <summary>
-    /// Whether the v2 value (<c>k2c.</c>) or envelope payload (<c>k2ec.</c>) is bound to a context, which the reader
-    /// must name to open it (see <see cref="ValueContext"/>).
-    /// </summary>
-    public bool IsContextBound { get; init; }
+    /// <summary>The <see cref="CiphertextContext"/> a v2 value is bound to, or <see langword="null"/> when unbound (and for upstream values).</summary>
+    public string? Context { get; }
 
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
-    /// <param name="identity">The service account.</param>
-    /// <param name="context">The context the reader expects; ignored unless the value <see cref="IsContextBound"/>.</param>
-    public byte[] SealAssociatedData(ServiceAccountIdentity identity, string? context = null) => Format switch
+    public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
     {
-        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity, ValueContext.Effective(IsContextBound, context)),
+        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity),
         CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity),
         _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
     };
 
     /// <summary>Names the format and key id only.</summary>
-    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId}{(IsContextBound ? ", bound to a context" : "")})";
+    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId})";
 }

@@ -14,7 +14,7 @@ internal static class EncryptAnswer
     /// </summary>
     /// <param name="plaintext">What was sent.</param>
     /// <param name="answer">What came back.</param>
-    /// <param name="context">The context the value was to be bound to, if any: the answer must then be bound.</param>
+    /// <param name="context">The context the value was to be bound to, if any: the answer must be bound to exactly it (and to none otherwise).</param>
     public static string? Problem(string plaintext, string? answer, string? context = null)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
@@ -38,9 +38,11 @@ internal static class EncryptAnswer
             return "the answer is a bare data key, not an encrypted value";
         }
 
-        if (context is not null && !parsed.IsContextBound)
+        if (!string.Equals(parsed.Context, context, StringComparison.Ordinal))
         {
-            return "the answer is not bound to its context: the server predates contexts or writes the upstream formats";
+            return context is null
+                ? "the answer is bound to a context that was not asked for"
+                : "the answer is not bound to its context: the server predates contexts or writes the upstream formats";
         }
 
         return null;

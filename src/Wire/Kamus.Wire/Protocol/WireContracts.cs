@@ -18,14 +18,6 @@ internal sealed class EncryptRequest
     [JsonPropertyName("namespace")]
     public string? Namespace { get; set; }
 
-    /// <summary>
-    /// Optional (not in upstream's API): the context to bind the value to (a <c>k2c.</c> answer). A server that does not
-    /// know it ignores it and answers an unbound value, which the caller can tell by its prefix.
-    /// </summary>
-    [JsonPropertyName("context")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Context { get; set; }
-
     /// <summary>Redacted: never shows the data.</summary>
     public override string ToString() => $"EncryptRequest({Namespace}:{ServiceAccount})";
 }
@@ -36,11 +28,6 @@ internal sealed class DecryptRequest
     /// <summary>The ciphertext.</summary>
     [JsonPropertyName("data")]
     public string? Data { get; set; }
-
-    /// <summary>Optional (not in upstream's API): the context the value is expected to be bound to.</summary>
-    [JsonPropertyName("context")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Context { get; set; }
 
     /// <summary>Redacted: never shows the data.</summary>
     public override string ToString() => "DecryptRequest";
@@ -61,14 +48,6 @@ internal sealed class BatchEncryptRequest
     [JsonPropertyName("items")]
     public Dictionary<string, string>? Items { get; set; }
 
-    /// <summary>
-    /// Optional: name → context, binding those items (<c>k2ec.</c> answers); items not named stay unbound. A server
-    /// that does not know it ignores it and answers unbound <c>k2e.</c> values, which the caller can tell by their prefix.
-    /// </summary>
-    [JsonPropertyName("contexts")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Contexts { get; set; }
-
     /// <summary>Redacted: never shows the data.</summary>
     public override string ToString() => $"BatchEncryptRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items)";
 }
@@ -84,15 +63,9 @@ internal sealed class BatchEncryptResponse
 /// <summary>Body of <c>POST /api/v2/decrypt</c>: many ciphertexts, one token review.</summary>
 internal sealed class BatchDecryptRequest
 {
-    /// <summary>
-    /// The ciphertexts. An item is a JSON string, or <c>{"data": "&lt;ciphertext&gt;", "context": "&lt;context&gt;"}</c>
-    /// for a value bound to a context (see <see cref="DecryptItem"/>).
-    /// </summary>
+    /// <summary>The ciphertexts.</summary>
     [JsonPropertyName("items")]
-    public List<DecryptItem>? Items { get; set; }
-
-    /// <summary>Redacted: never shows the data.</summary>
-    public override string ToString() => $"BatchDecryptRequest({Items?.Count ?? 0} items)";
+    public List<string>? Items { get; set; }
 }
 
 /// <summary>Answer of <c>POST /api/v2/decrypt</c>: one result per requested item, in order.</summary>
@@ -121,6 +94,50 @@ internal sealed class BatchDecryptResult
 }
 
 /// <summary>
+/// Body of <c>POST /api/v2/rewrap</c>: ciphertexts of one service account, to be re-encrypted under the server's
+/// current key and provider. The caller's bearer token must be that service account's.
+/// </summary>
+internal sealed class RewrapRequest
+{
+    /// <summary>The service account the values belong to (and the new values will).</summary>
+    [JsonPropertyName("service-account")]
+    public string? ServiceAccount { get; set; }
+
+    /// <summary>The service account's namespace.</summary>
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; set; }
+
+    /// <summary>The ciphertexts, in any format the server reads.</summary>
+    [JsonPropertyName("items")]
+    public List<string>? Items { get; set; }
+
+    /// <summary>Names the identity and the count only.</summary>
+    public override string ToString() => $"RewrapRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items)";
+}
+
+/// <summary>Answer of <c>POST /api/v2/rewrap</c>: one result per requested item, in order.</summary>
+internal sealed class RewrapResponse
+{
+    /// <summary>The results, in the order of the request.</summary>
+    [JsonPropertyName("items")]
+    public List<RewrapResult>? Items { get; set; }
+}
+
+/// <summary>One item's result: the new ciphertext, or an error kind (a <see cref="WireErrorKind"/> name).</summary>
+internal sealed class RewrapResult
+{
+    /// <summary>The new ciphertext, when the value was re-encrypted.</summary>
+    [JsonPropertyName("data")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Data { get; set; }
+
+    /// <summary>The error kind, when it was refused: <c>Forbidden</c> (not this account's) or <c>InvalidCiphertext</c>.</summary>
+    [JsonPropertyName("error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; set; }
+}
+
+/// <summary>
 /// System.Text.Json source generation for the wire contracts (trimming- and AOT-safe). Duplicate properties are refused:
 /// two readers must never disagree on which of two <c>"data"</c> fields a body meant.
 /// </summary>
@@ -131,5 +148,7 @@ internal sealed class BatchDecryptResult
 [JsonSerializable(typeof(BatchEncryptResponse))]
 [JsonSerializable(typeof(BatchDecryptRequest))]
 [JsonSerializable(typeof(BatchDecryptResponse))]
+[JsonSerializable(typeof(RewrapRequest))]
+[JsonSerializable(typeof(RewrapResponse))]
 [JsonSerializable(typeof(string))]
 internal partial class KamusProtocolJsonContext : JsonSerializerContext;
