@@ -33,9 +33,9 @@ public sealed class EncryptJsonCommandTests
         Assert.Equal(["ConnectionStrings:Orders", "ConnectionStrings:Audit", "Smtp:Password"], batch.Keys);
         Assert.Equal("mail-pw", batch["Smtp:Password"]);
         var expected = Settings
-            .Replace("\"Server=db;Password=hunter2\"", $"\"kamus:{FakeKamusClient.Ciphertext(1, bound: true)}\"", StringComparison.Ordinal)
-            .Replace("\"Server=audit;Password=x\"", $"\"kamus:{FakeKamusClient.Ciphertext(2, bound: true)}\"", StringComparison.Ordinal)
-            .Replace("\"mail-pw\"", $"\"kamus:{FakeKamusClient.Ciphertext(3, bound: true)}\"", StringComparison.Ordinal);
+            .Replace("\"Server=db;Password=hunter2\"", $"\"kamus:{FakeKamusClient.Ciphertext(1, "config:ConnectionStrings:Orders")}\"", StringComparison.Ordinal)
+            .Replace("\"Server=audit;Password=x\"", $"\"kamus:{FakeKamusClient.Ciphertext(2, "config:ConnectionStrings:Audit")}\"", StringComparison.Ordinal)
+            .Replace("\"mail-pw\"", $"\"kamus:{FakeKamusClient.Ciphertext(3, "config:Smtp:Password")}\"", StringComparison.Ordinal);
         Assert.Equal(expected, await File.ReadAllTextAsync(path));
         Assert.Equal(["appsettings.json"], dir.Names());
         Assert.Empty(result.Stdout);
@@ -168,9 +168,9 @@ public sealed class EncryptJsonCommandTests
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["ConnectionStrings:Orders"] = "config:connectionstrings:orders",
-                ["ConnectionStrings:Audit"] = "config:connectionstrings:audit",
-                ["Smtp:Password"] = "config:smtp:password",
+                ["ConnectionStrings:Orders"] = "config:ConnectionStrings:Orders",
+                ["ConnectionStrings:Audit"] = "config:ConnectionStrings:Audit",
+                ["Smtp:Password"] = "config:Smtp:Password",
             },
             Assert.Single(bound.BatchContexts));
         Assert.Null(Assert.Single(unbound.BatchContexts));

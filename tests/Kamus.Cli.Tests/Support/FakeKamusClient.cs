@@ -42,7 +42,7 @@ public sealed class FakeKamusClient : IKamusClient
         var n = 0;
         IReadOnlyDictionary<string, string> result = items.ToDictionary(
             i => i.Key,
-            i => Answer?.Invoke(i.Value) ?? Ciphertext(++n, bound: !IgnoresContexts && contexts?.ContainsKey(i.Key) == true));
+            i => Answer?.Invoke(i.Value) ?? Ciphertext(++n, IgnoresContexts ? null : contexts?.GetValueOrDefault(i.Key)));
         return Task.FromResult(result);
     }
 
@@ -50,12 +50,12 @@ public sealed class FakeKamusClient : IKamusClient
 
     public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    /// <summary>A syntactically valid v2 value (the parser checks shape, not keys), bound to a context or not.</summary>
-    public static string Ciphertext(int n, bool bound = false)
+    /// <summary>A syntactically valid v2 value (the parser checks shape, not keys), bound to <paramref name="context"/> when given.</summary>
+    public static string Ciphertext(int n, string? context = null)
     {
         var sealedBytes = new byte[40];
         sealedBytes[0] = (byte)n;
-        return V2Layout.FormatValue("test", sealedBytes, bound);
+        return V2Layout.FormatValue("test", sealedBytes, context);
     }
 
     private void ThrowIfFailing()

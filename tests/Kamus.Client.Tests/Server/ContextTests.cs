@@ -24,30 +24,42 @@ public sealed class ContextTests : IAsyncLifetime
             ["Api:Key"] = KamusContext.ForConfigurationKey("Api:Key"),
         };
         var encrypted = await client.EncryptManyAsync("api", "team-a", items, contexts);
-        Assert.True(KamusContext.IsBound(encrypted["Db:Password"]));
-        Assert.False(KamusContext.IsBound(encrypted["Plain"]));
+        Assert.Equal("config:Db:Password", KamusContext.Of(encrypted["Db:Password"]));
+        Assert.Null(KamusContext.Of(encrypted["Plain"]));
+        _server.Host.ResetCounts();
 
-        // The same value read in its own key, in the other key (a swap), and without a context; the unbound one anywhere.
+        // The same value read in its own key, in the other key (a swap, refused unsent), and without naming a key (no
+        // check); a value under its key in another case; the unbound one anywhere.
         var outcomes = await client.DecryptManyAsync(
             [encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Api:Key"], encrypted["Plain"]],
             [contexts["Db:Password"], contexts["Api:Key"], null, KamusContext.ForConfigurationKey("API:KEY"), contexts["Db:Password"]]);
 
         Assert.Equal("db-pw", outcomes[0].Plaintext);
         Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[1].ErrorKind);
-        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[2].ErrorKind);
+        Assert.Contains("bound to config:Db:Password, not to config:Api:Key", outcomes[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("db-pw", outcomes[2].Plaintext);
         Assert.Equal("api-key", outcomes[3].Plaintext);
         Assert.Equal("plain", outcomes[4].Plaintext);
+        Assert.Equal(1, _server.Host.RequestCount("/api/v2/decrypt"));
     }
 
     [Fact]
-    public async Task A_bound_single_value_decrypts_only_with_its_context()
+    public async Task A_value_whose_text_claims_another_context_does_not_open()
     {
         using var client = new KamusClient(ServerTestContext.Options(_server.Host.Url));
-        var value = (await client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["x"] = "x" }, new Dictionary<string, string> { ["x"] = "config:x" }))["x"];
+        var value = (await client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["x"] = "x" }, new Dictionary<string, string> { ["x"] = "config:A" }))["x"];
 
-        await Assert.ThrowsAsync<KamusException>(() => client.DecryptAsync(value));
-        Assert.Equal("x", (await client.DecryptManyAsync([value], ["config:x"]))[0].Plaintext);
+        // Relabel it for the key it is to be moved to: the context is authenticated, so the server refuses it.
+        var relabelled = value.Replace(
+            System.Buffers.Text.Base64Url.EncodeToString("config:A"u8),
+            System.Buffers.Text.Base64Url.EncodeToString("config:B"u8),
+            StringComparison.Ordinal);
+        var outcome = (await client.DecryptManyAsync([relabelled], ["config:B"]))[0];
+
+        Assert.NotEqual(value, relabelled);
+        Assert.Equal(KamusErrorKind.Forbidden, outcome.ErrorKind);
     }
+
 
     [Fact]
     public async Task Contexts_must_match_the_values_one_to_one()

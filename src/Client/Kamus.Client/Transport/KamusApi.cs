@@ -52,11 +52,28 @@ internal sealed class KamusApi
             : ciphertext;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encrypts <paramref name="items"/>, those named in <paramref name="contexts"/> bound to their context. Binding needs
+    /// a server that knows it: a server without <c>/api/v2</c>, or one that ignored the contexts, is an error, never a
+    /// silent fallback to unbound values.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? contexts = null)
     {
+        var bound = contexts is { Count: > 0 };
+        if (bound && _upstreamServer)
+        {
+            throw NoBinding(KamusEndpoints.EncryptV2, null);
+        }
+
         if (!_upstreamServer)
         {
-            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal) };
+            var request = new BatchEncryptRequest
+            {
+                ServiceAccount = serviceAccount,
+                Namespace = @namespace,
+                Items = new Dictionary<string, string>(items, StringComparer.Ordinal),
+                Contexts = bound ? new Dictionary<string, string>(contexts!, StringComparer.Ordinal) : null,
+            };
             var response = await _transport.PostAsync(KamusEndpoints.EncryptV2, request, KamusProtocolJsonContext.Default.BatchEncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (!IsMissingEndpoint(response.Status, KamusEndpoints.EncryptV2))
             {
@@ -74,7 +91,12 @@ internal sealed class KamusApi
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered without a ciphertext for a requested item.", response.Status);
                     }
 
-                    if (EncryptAnswer.Problem(items[name], ciphertext) is { } problem)
+                    if (bound && (!CiphertextParser.TryParse(ciphertext, out var parsed, out _) || parsed.Context != contexts!.GetValueOrDefault(name)))
+                    {
+                        throw NoBinding(KamusEndpoints.EncryptV2, response.Status);
+                    }
+
+                    if (EncryptAnswer.Problem(items[name], ciphertext, contexts?.GetValueOrDefault(name)) is { } problem)
                     {
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered no usable ciphertext for a requested item: {problem}.", response.Status);
                     }
@@ -83,6 +105,11 @@ internal sealed class KamusApi
                 }
 
                 return result;
+            }
+
+            if (bound)
+            {
+                throw NoBinding(KamusEndpoints.EncryptV2, response.Status);
             }
         }
 
@@ -127,6 +154,9 @@ internal sealed class KamusApi
             throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
         }
     }
+
+    private static KamusException NoBinding(string path, HttpStatusCode? status) =>
+        new(KamusErrorKind.Protocol, $"POST {path}: the server does not bind values to a context (it is upstream Kamus, or an older Kamus for .NET); upgrade the encryptor, or encrypt unbound.", status);
 
     /// <summary>
     /// Decrypts <paramref name="ciphertexts"/> remotely: one outcome per item, in order. Batches are split to fit the

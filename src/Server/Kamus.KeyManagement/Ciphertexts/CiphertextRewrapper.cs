@@ -19,6 +19,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
         ArgumentNullException.ThrowIfNull(items);
         var outcomes = new RewrapOutcome[items.Count];
         var opened = new Dictionary<string, string>(StringComparer.Ordinal);
+        var contexts = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var scope = new DataKeyScope())
         {
             for (var i = 0; i < items.Count; i++)
@@ -33,7 +34,14 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
                 var result = await ciphertexts.DecryptAsync(identity, items[i], scope, cancellationToken).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
-                    opened[i.ToString(CultureInfo.InvariantCulture)] = result.Plaintext!;
+                    var name = i.ToString(CultureInfo.InvariantCulture);
+                    opened[name] = result.Plaintext!;
+
+                    // A bound value stays bound to the same context: rewrapping must never unbind it.
+                    if (parsed?.Context is { } context)
+                    {
+                        contexts[name] = context;
+                    }
                 }
                 else
                 {
@@ -44,7 +52,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
 
         if (opened.Count > 0)
         {
-            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, cancellationToken).ConfigureAwait(false))
+            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts.Count == 0 ? null : contexts, cancellationToken).ConfigureAwait(false))
             {
                 outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapOutcome(ciphertext, default);
             }
