@@ -21,6 +21,9 @@ public class ColdStartBenchmarks
     /// <summary>Interleaved rounds of the full run (CI: one).</summary>
     private const int Rounds = 9;
 
+    /// <summary>Overrides <see cref="Rounds"/> and the CI mode's one round (for example 3 while trying a change).</summary>
+    private const string RoundsVariable = "KAMUS_BENCH_COLD_ROUNDS";
+
     private static readonly Lock Gate = new();
     private static ColdStartFixture? _fixture;
 
@@ -38,7 +41,8 @@ public class ColdStartBenchmarks
             {
                 _fixture = ColdStartFixture.Create();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => _fixture.Dispose();
-                ColdStartCampaign.Run(_fixture, Metrics.IsCiMode ? 1 : Rounds, thorough: !Metrics.IsCiMode);
+                var rounds = int.TryParse(Environment.GetEnvironmentVariable(RoundsVariable), out var asked) && asked > 0 ? asked : Metrics.IsCiMode ? 1 : Rounds;
+                ColdStartCampaign.Run(_fixture, rounds, thorough: !Metrics.IsCiMode);
             }
         }
     }
@@ -51,13 +55,15 @@ public class ColdStartBenchmarks
     {
         public ColdStartConfig()
         {
-            // The measured code runs in child processes: this one only drives them, so it may be the host process.
-            AddJob(Job.Dry
+            // The measured code runs in child processes: this one only drives them, so it may be the host process. A
+            // mutator: applied over the run's own job (Program), whose settings would otherwise win.
+            AddJob(new Job()
                 .WithStrategy(RunStrategy.ColdStart)
                 .WithLaunchCount(1)
                 .WithWarmupCount(0)
                 .WithIterationCount(Metrics.IsCiMode ? 1 : 5)
-                .WithToolchain(InProcessEmitToolchain.Instance));
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .AsMutator());
             AddColumn(new KamusMetricColumn("Main→read", "Median over the interleaved rounds: the app's first line of Main to its configuration read in full"));
             AddColumn(new KamusMetricColumn("Process", "Median over the interleaved rounds: process start to exit, runtime start-up included"));
             AddColumn(new KamusMetricColumn("Over floor", "Main→read above the floor of the same N (console) or CreateBuilder alone (web), and the ratio"));

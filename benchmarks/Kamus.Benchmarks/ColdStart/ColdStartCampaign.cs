@@ -57,6 +57,11 @@ internal static class ColdStartCampaign
                 var listFile = Path.GetTempFileName();
                 fixture.Run(variant, jitListFile: listFile);
                 jitted[variant] = File.ReadAllLines(listFile);
+                if (Metrics.ResultsDirectory is { } results)
+                {
+                    File.Copy(listFile, Path.Combine(results, $"ColdStart-jit-{variant}.txt"), overwrite: true);
+                }
+
                 File.Delete(listFile);
             }
         }
@@ -162,13 +167,30 @@ internal static class ColdStartCampaign
         return text.ToString();
     }
 
+    // Whose code a compiled method is: the first of our or a package's names in it (a generic instantiation or an async
+    // state machine belongs to the code that made it), else its namespace's first two segments.
     private static string Owner(string method)
     {
+        foreach (var owner in Owners)
+        {
+            if (method.Contains(owner, StringComparison.Ordinal))
+            {
+                return owner.TrimEnd('.');
+            }
+        }
+
         var type = method[..method.IndexOf("::", StringComparison.Ordinal)];
         var generic = type.IndexOfAny(['`', '[']);
         var segments = (generic < 0 ? type : type[..generic]).Split('.');
         return segments.Length <= 2 ? string.Join('.', segments[..^1]) is { Length: > 0 } ns ? ns : type : string.Join('.', segments.Take(2));
     }
+
+    private static readonly string[] Owners =
+    [
+        "Kamus.Configuration.", "Kamus.Client.", "Kamus.Wire.", "Polly.", "Microsoft.Extensions.Configuration.", "Microsoft.Extensions.Logging.",
+        "Microsoft.Extensions.Options.", "Microsoft.Extensions.DependencyInjection.", "Microsoft.Extensions.Http.", "Microsoft.Extensions.Primitives.",
+        "Microsoft.Extensions.", "System.ComponentModel.", "System.Net.Http.", "System.Text.Json.", "System.Diagnostics.",
+    ];
 
     private static ColdStartVariant PlainOf(ColdStartVariant variant) =>
         variant.ToString().StartsWith("Web", StringComparison.Ordinal) ? ColdStartVariant.WebPlainN10

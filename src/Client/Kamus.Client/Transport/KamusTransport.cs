@@ -26,7 +26,7 @@ internal sealed class KamusTransport
     private readonly HttpClient _http;
     private readonly Uri _baseUrl;
     private readonly ITokenSource _tokens;
-    private readonly ResiliencePipeline<KamusResponse> _pipeline;
+    private readonly KamusResiliencePipeline _pipeline;
     private readonly CertificatePin? _pin;
     private readonly bool _pinConfigured;
     private readonly TimeProvider _time;
