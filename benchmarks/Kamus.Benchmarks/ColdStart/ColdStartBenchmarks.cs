@@ -21,7 +21,7 @@ public class ColdStartBenchmarks
     /// <summary>Interleaved rounds of the full run (CI: one).</summary>
     private const int Rounds = 9;
 
-    /// <summary>Overrides <see cref="Rounds"/> and the CI mode's one round (for example 3 while trying a change).</summary>
+    /// <summary>Overrides <see cref="Rounds"/> and the CI mode's one round, and lists JIT-compiled methods even with <c>--ci</c> (for example 3 while trying a change).</summary>
     private const string RoundsVariable = "KAMUS_BENCH_COLD_ROUNDS";
 
     private static readonly Lock Gate = new();
@@ -41,8 +41,9 @@ public class ColdStartBenchmarks
             {
                 _fixture = ColdStartFixture.Create();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => _fixture.Dispose();
-                var rounds = int.TryParse(Environment.GetEnvironmentVariable(RoundsVariable), out var asked) && asked > 0 ? asked : Metrics.IsCiMode ? 1 : Rounds;
-                ColdStartCampaign.Run(_fixture, rounds, thorough: !Metrics.IsCiMode);
+                // CI: one round, nothing more. A developer trying a change: --ci with a few rounds, the JIT listing included.
+                var asked = int.TryParse(Environment.GetEnvironmentVariable(RoundsVariable), out var value) && value > 0;
+                ColdStartCampaign.Run(_fixture, asked ? value : Metrics.IsCiMode ? 1 : Rounds, thorough: asked || !Metrics.IsCiMode);
             }
         }
     }

@@ -57,9 +57,9 @@ internal static class ColdStartCampaign
                 var listFile = Path.GetTempFileName();
                 fixture.Run(variant, jitListFile: listFile);
                 jitted[variant] = File.ReadAllLines(listFile);
-                if (Metrics.ResultsDirectory is { } results)
+                if (Metrics.ResultsDirectory is { } resultsDirectory)
                 {
-                    File.Copy(listFile, Path.Combine(results, $"ColdStart-jit-{variant}.txt"), overwrite: true);
+                    File.Copy(listFile, Path.Combine(resultsDirectory, $"ColdStart-jit-{variant}.txt"), overwrite: true);
                 }
 
                 File.Delete(listFile);

@@ -49,8 +49,10 @@ public sealed class KamusClient : IKamusClient, IDisposable
     internal KamusClient(HttpClient httpClient, bool ownsHttp, KamusClientOptions options, CertificatePin? pin, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var factory = loggerFactory ?? options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = factory.CreateLogger<KamusClient>();
+        // Without a logger factory, the null logger itself: a Logger<T> builds its category name by reflection.
+        var factory = loggerFactory ?? options.LoggerFactory;
+        var logging = factory is not null and not NullLoggerFactory;
+        var logger = logging ? factory!.CreateLogger<KamusClient>() : (ILogger)NullLogger.Instance;
         var url = options.ResolveUrl()!;
         if (KamusUrlPolicy.IsInsecureRemote(url))
         {
@@ -60,7 +62,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _ownsTokens = options.TokenSource is null;
-        _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, factory.CreateLogger<FileTokenSource>());
+        _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, logging ? factory!.CreateLogger<FileTokenSource>() : null);
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
         _api = new KamusApi(transport, options, logger);

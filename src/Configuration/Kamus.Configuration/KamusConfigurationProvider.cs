@@ -38,7 +38,8 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _source = source;
         _providers = providers;
         _settingsFallback = settingsFallback;
-        _logger = (source.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+        // Without a logger factory, the null logger itself: a Logger<T> builds its category name by reflection.
+        _logger = source.Options.LoggerFactory is { } factory and not NullLoggerFactory ? factory.CreateLogger<KamusConfigurationProvider>() : NullLogger.Instance;
     }
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
@@ -209,7 +210,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         for (var i = 0; i < missing.Count; i++)
         {
             fresh[missing[i]] = outcomes[i];
-            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            if (KamusConfigurationTelemetry.Decryptions.Enabled)
+            {
+                KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            }
         }
 
         return fresh;
@@ -264,7 +268,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
             KamusConfigurationLog.Decrypted(_logger, next.DecryptedKeys.Count, decryptedNow, DescribeKeys(next.DecryptedKeys));
         }
 
-        KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        if (KamusConfigurationTelemetry.Loads.Enabled)
+        {
+            KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        }
         if (changed && reload)
         {
             OnReload();

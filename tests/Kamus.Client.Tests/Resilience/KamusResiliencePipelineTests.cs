@@ -3,7 +3,6 @@ using Kamus.Client.Resilience;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Polly;
 using Polly.Timeout;
 
 namespace Kamus.Client.Tests.Resilience;
@@ -26,9 +25,9 @@ public sealed class KamusResiliencePipelineTests
         var pipeline = KamusResiliencePipeline.Create(Options(), NullLogger.Instance);
         var attempts = new Attempts(status);
 
-        var outcome = await RunAsync(pipeline, attempts);
+        var response = await RunAsync(pipeline, attempts);
 
-        Assert.Equal(status, outcome.Result!.Status);
+        Assert.Equal(status, response.Status);
         Assert.Equal(1, attempts.Count);
         Assert.False(pipeline.IsPollyPipelineBuilt);
     }
@@ -39,10 +38,10 @@ public sealed class KamusResiliencePipelineTests
         var pipeline = KamusResiliencePipeline.Create(Options(o => o.MaxRetryAttempts = 2), NullLogger.Instance);
         var attempts = new Attempts(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
 
-        var outcome = await RunAsync(pipeline, attempts);
+        var response = await RunAsync(pipeline, attempts);
 
         // One attempt and two retries: the third 503 is the answer, and the OK behind it is never asked for.
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, outcome.Result!.Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
         Assert.Equal(3, attempts.Count);
         Assert.True(pipeline.IsPollyPipelineBuilt);
     }
@@ -53,9 +52,9 @@ public sealed class KamusResiliencePipelineTests
         var pipeline = KamusResiliencePipeline.Create(Options(), NullLogger.Instance);
         var attempts = new Attempts(HttpStatusCode.TooManyRequests, HttpStatusCode.OK);
 
-        var outcome = await RunAsync(pipeline, attempts);
+        var response = await RunAsync(pipeline, attempts);
 
-        Assert.Equal(HttpStatusCode.OK, outcome.Result!.Status);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(2, attempts.Count);
     }
 
@@ -65,9 +64,9 @@ public sealed class KamusResiliencePipelineTests
         var pipeline = KamusResiliencePipeline.Create(Options(o => o.MaxRetryAttempts = 0), NullLogger.Instance);
         var attempts = new Attempts(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
 
-        var outcome = await RunAsync(pipeline, attempts);
+        var response = await RunAsync(pipeline, attempts);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, outcome.Result!.Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
         Assert.Equal(1, attempts.Count);
         Assert.False(pipeline.IsPollyPipelineBuilt);
     }
@@ -81,11 +80,11 @@ public sealed class KamusResiliencePipelineTests
 
         var running = RunAsync(pipeline, attempts);
         time.Advance(TimeSpan.FromSeconds(5));
-        var outcome = await running;
 
-        var timeout = Assert.IsType<TimeoutRejectedException>(outcome.Exception);
+        var timeout = await Assert.ThrowsAsync<TimeoutRejectedException>(() => running);
         Assert.Equal(TimeSpan.FromSeconds(5), timeout.Timeout);
-        Assert.True(KamusResiliencePipeline.IsTransient(outcome));
+        Assert.True(KamusResiliencePipeline.IsTransient(timeout));
+        Assert.False(pipeline.IsPollyPipelineBuilt);
     }
 
     [Fact]
@@ -102,10 +101,8 @@ public sealed class KamusResiliencePipelineTests
             NullLogger.Instance);
         var attempts = new Attempts(hang: true);
 
-        var outcome = await RunAsync(pipeline, attempts);
-
         // The total deadline's timeout, not an attempt's: the retries stopped when it passed.
-        var timeout = Assert.IsType<TimeoutRejectedException>(outcome.Exception);
+        var timeout = await Assert.ThrowsAsync<TimeoutRejectedException>(() => RunAsync(pipeline, attempts));
         Assert.Equal(TimeSpan.FromMilliseconds(400), timeout.Timeout);
         Assert.InRange(attempts.Count, 1, 99);
     }
@@ -119,24 +116,13 @@ public sealed class KamusResiliencePipelineTests
 
         var running = RunAsync(pipeline, attempts, cancel.Token);
         await cancel.CancelAsync();
-        var outcome = await running;
 
-        Assert.IsAssignableFrom<OperationCanceledException>(outcome.Exception);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         Assert.Equal(1, attempts.Count);
     }
 
-    private static async Task<Outcome<KamusResponse>> RunAsync(KamusResiliencePipeline pipeline, Attempts attempts, CancellationToken cancellationToken = default)
-    {
-        var context = ResilienceContextPool.Shared.Get("/api/v2/decrypt", cancellationToken);
-        try
-        {
-            return await pipeline.ExecuteOutcomeAsync(static (ctx, a) => a.NextAsync(ctx.CancellationToken), context, attempts);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+    private static Task<KamusResponse> RunAsync(KamusResiliencePipeline pipeline, Attempts attempts, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(static (a, ct) => a.NextAsync(ct), attempts, "/api/v2/decrypt", cancellationToken);
 
     private static KamusClientOptions Options(Action<KamusClientOptions>? configure = null)
     {
@@ -146,8 +132,8 @@ public sealed class KamusResiliencePipelineTests
         return options;
     }
 
-    // Answers each attempt with the next scripted status, or waits until the attempt is cancelled (an exception in the
-    // outcome, as KamusTransport reports it).
+    // Answers each attempt with the next scripted status, or waits until the attempt is cancelled (and throws, as
+    // KamusTransport's attempt does).
     private sealed class Attempts(params HttpStatusCode[] answers)
     {
         private readonly bool _hang;
@@ -160,22 +146,15 @@ public sealed class KamusResiliencePipelineTests
 
         public int Count { get; private set; }
 
-        public async ValueTask<Outcome<KamusResponse>> NextAsync(CancellationToken cancellationToken)
+        public async Task<KamusResponse> NextAsync(CancellationToken cancellationToken)
         {
             Count++;
             if (_hang)
             {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                }
-                catch (OperationCanceledException e)
-                {
-                    return Outcome.FromException<KamusResponse>(e);
-                }
+                await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
-            return Outcome.FromResult(new KamusResponse(answers[Count - 1], "", null, null));
+            return new KamusResponse(answers[Count - 1], "", null, null);
         }
     }
 }

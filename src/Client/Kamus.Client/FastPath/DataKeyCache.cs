@@ -11,10 +11,16 @@ namespace Kamus.Client.FastPath;
 internal sealed class DataKeyCache : IDisposable
 {
     private readonly int _capacity;
-    private readonly Dictionary<(CiphertextFormat Format, string WrappedKey), LinkedListNode<Entry>> _entries = [];
+
+    // One dictionary per format, keyed by the wrapped key text: a (format, text) tuple key would make the dictionary's
+    // generic code a value-type instantiation, compiled at startup on every first decrypt.
+    private readonly Dictionary<string, LinkedListNode<Entry>>?[] _entries = new Dictionary<string, LinkedListNode<Entry>>?[FormatSlots];
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _gate = new();
     private bool _disposed;
+
+    /// <summary>More than <see cref="CiphertextFormat"/> has members (a constant: counting them is reflection at startup).</summary>
+    internal const int FormatSlots = 8;
 
     public DataKeyCache(int capacity)
     {
@@ -28,7 +34,7 @@ internal sealed class DataKeyCache : IDisposable
         {
             lock (_gate)
             {
-                return _entries.Count;
+                return _recency.Count;
             }
         }
     }
@@ -37,7 +43,7 @@ internal sealed class DataKeyCache : IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed && _entries.TryGetValue((format, wrappedKey), out var node))
+            if (!_disposed && _entries[(int)format] is { } entries && entries.TryGetValue(wrappedKey, out var node))
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
@@ -57,19 +63,20 @@ internal sealed class DataKeyCache : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_entries.TryGetValue((format, wrappedKey), out var existing))
+            var entries = _entries[(int)format] ??= new(StringComparer.Ordinal);
+            if (entries.TryGetValue(wrappedKey, out var existing))
             {
                 evicted = key;
                 key = existing.Value.Key;
             }
             else
             {
-                _entries[(format, wrappedKey)] = _recency.AddFirst(new Entry((format, wrappedKey), key));
-                if (_entries.Count > _capacity)
+                entries[wrappedKey] = _recency.AddFirst(new Entry(format, wrappedKey, key));
+                if (_recency.Count > _capacity)
                 {
                     var last = _recency.Last!;
                     _recency.RemoveLast();
-                    _entries.Remove(last.Value.Id);
+                    _entries[(int)last.Value.Format]!.Remove(last.Value.WrappedKey);
                     evicted = last.Value.Key;
                 }
             }
@@ -91,7 +98,7 @@ internal sealed class DataKeyCache : IDisposable
 
             _disposed = true;
             keys = [.. _recency.Select(e => e.Key)];
-            _entries.Clear();
+            Array.Clear(_entries);
             _recency.Clear();
         }
 
@@ -103,7 +110,7 @@ internal sealed class DataKeyCache : IDisposable
 
     public override string ToString() => $"DataKeyCache({Count}/{_capacity})";
 
-    private sealed record Entry((CiphertextFormat Format, string WrappedKey) Id, DataKey Key)
+    private sealed record Entry(CiphertextFormat Format, string WrappedKey, DataKey Key)
     {
         public override string ToString() => "Entry(redacted)";
     }

@@ -44,85 +44,94 @@ internal sealed class KamusResiliencePipeline
     internal bool IsPollyPipelineBuilt => Volatile.Read(ref _retries) is not null;
 
     /// <summary>
-    /// Runs <paramref name="callback"/> until it succeeds, fails for good or the deadline passes. The callback reads its
-    /// cancellation token from the <see cref="ResilienceContext"/> it is given (attempt timeout included).
+    /// Runs <paramref name="attempt"/> until it succeeds, fails for good or the deadline passes, and returns the last
+    /// answer or throws the last failure: a passed deadline or attempt timeout as a <see cref="TimeoutRejectedException"/>,
+    /// the caller's cancellation as an <see cref="OperationCanceledException"/>.
     /// </summary>
-    /// <returns>The last attempt's outcome; a passed deadline or attempt timeout as a <see cref="TimeoutRejectedException"/>.</returns>
-    public async ValueTask<Outcome<KamusResponse>> ExecuteOutcomeAsync<TState>(Func<ResilienceContext, TState, ValueTask<Outcome<KamusResponse>>> callback, ResilienceContext context, TState state)
+    /// <param name="attempt">One attempt: an answer of any status, or an exception. Its token carries the attempt timeout.</param>
+    /// <param name="state">The attempt's state.</param>
+    /// <param name="operationKey">Names the operation in the retry log lines.</param>
+    /// <param name="cancellationToken">The caller's cancellation.</param>
+    public async Task<KamusResponse> ExecuteAsync<TState>(Func<TState, CancellationToken, Task<KamusResponse>> attempt, TState state, string operationKey, CancellationToken cancellationToken)
     {
-        var cancellationToken = context.CancellationToken;
         using var deadline = new CancellationTokenSource(_options.TotalTimeout, _options.TimeProvider);
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var replay = new Replay<TState>(callback, state);
-        Outcome<KamusResponse> outcome;
+        var replay = new Replay<TState>(attempt, state);
         if (_retries is null)
         {
-            outcome = await AttemptAsync(replay, context.OperationKey, operation.Token).ConfigureAwait(false);
-            if (_options.MaxRetryAttempts == 0 || !IsTransient(outcome))
+            // The first attempt under the attempt timeout (Polly's timeout strategy, without Polly): a cancellation
+            // caused by that timeout alone is the attempt's TimeoutRejectedException, which is transient.
+            using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(operation.Token, timeout.Token);
+            try
             {
-                return Deadline(outcome, deadline, cancellationToken);
+                var response = await attempt(state, linked.Token).ConfigureAwait(false);
+                if (_options.MaxRetryAttempts == 0 || !IsTransient(response.Status))
+                {
+                    return response;
+                }
+
+                replay.First = Outcome.FromResult(response);
             }
+            catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !operation.IsCancellationRequested)
+            {
+                var timedOut = TimedOut(_options.AttemptTimeout, e);
+                if (_options.MaxRetryAttempts == 0)
+                {
+                    throw timedOut;
+                }
 
-            replay.First = outcome;
+                replay.First = Retryable(timedOut);
+            }
+            catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(_options.TotalTimeout, e);
+            }
+            catch (Exception e) when (_options.MaxRetryAttempts > 0 && e is not OperationCanceledException && IsTransient(e))
+            {
+                replay.First = Retryable(e);
+            }
         }
 
+        // Retries (and every attempt when a circuit breaker counts them): Polly, built on first need.
         var retries = Volatile.Read(ref _retries) ?? Interlocked.CompareExchange(ref _retries, Build(_options, _logger), null) ?? _retries!;
-        var retryContext = ResilienceContextPool.Shared.Get(context.OperationKey, operation.Token);
-        try
-        {
-            outcome = await retries.ExecuteOutcomeAsync(static (ctx, r) => r.NextAsync(ctx), retryContext, replay).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(retryContext);
-        }
-
-        return Deadline(outcome, deadline, cancellationToken);
-    }
-
-    /// <summary>Network errors, attempt timeouts, 408, 429 and 5xx. Never TLS failures (fail closed, fast), 4xx otherwise, or an open circuit.</summary>
-    public static bool IsTransient(Outcome<KamusResponse> outcome) => outcome.Exception switch
-    {
-        HttpRequestException e => e.InnerException is not AuthenticationException,
-        TimeoutRejectedException or IOException => true,
-        null => outcome.Result is { } response && IsTransient(response.Status),
-        _ => false,
-    };
-
-    public static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    // One attempt under the attempt timeout (Polly's timeout strategy, without Polly): a cancellation caused by it alone
-    // is the attempt's TimeoutRejectedException, which is transient.
-    private async ValueTask<Outcome<KamusResponse>> AttemptAsync<TState>(Replay<TState> replay, string? operationKey, CancellationToken operation)
-    {
-        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(operation, timeout.Token);
-        var context = ResilienceContextPool.Shared.Get(operationKey, attempt.Token);
+        var context = ResilienceContextPool.Shared.Get(operationKey, operation.Token);
         Outcome<KamusResponse> outcome;
         try
         {
-            outcome = await replay.Callback(context, replay.State).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            outcome = Outcome.FromException<KamusResponse>(e);
+            outcome = await retries.ExecuteOutcomeAsync(static (ctx, r) => r.NextAsync(ctx.CancellationToken), context, replay).ConfigureAwait(false);
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
 
-        return outcome.Exception is OperationCanceledException canceled && timeout.IsCancellationRequested && !operation.IsCancellationRequested
-            ? Outcome.FromException<KamusResponse>(TimedOut(_options.AttemptTimeout, canceled))
-            : outcome;
+        if (outcome.Exception is OperationCanceledException canceled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(_options.TotalTimeout, canceled);
+        }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
     }
 
-    // The total deadline passed (and the caller did not cancel): a TimeoutRejectedException, as Polly's outer timeout gave.
-    private Outcome<KamusResponse> Deadline(Outcome<KamusResponse> outcome, CancellationTokenSource deadline, CancellationToken cancellationToken) =>
-        outcome.Exception is OperationCanceledException canceled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-            ? Outcome.FromException<KamusResponse>(TimedOut(_options.TotalTimeout, canceled))
-            : outcome;
+    /// <summary>Whether a failure is worth another attempt (see the outcome overload).</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        HttpRequestException e => e.InnerException is not AuthenticationException,
+        TimeoutRejectedException or IOException => true,
+        _ => false,
+    };
+
+    /// <summary>Network errors, attempt timeouts, 408, 429 and 5xx. Never TLS failures (fail closed, fast), 4xx otherwise, or an open circuit.</summary>
+    public static bool IsTransient(Outcome<KamusResponse> outcome) =>
+        outcome.Exception is { } exception ? IsTransient(exception) : outcome.Result is { } response && IsTransient(response.Status);
+
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    // An exception as the outcome Polly's retry sees first.
+    private static Outcome<KamusResponse> Retryable(Exception exception) => Outcome.FromException<KamusResponse>(exception);
 
     private static TimeoutRejectedException TimedOut(TimeSpan timeout, Exception cause) =>
         new($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, cause);
@@ -176,24 +185,28 @@ internal sealed class KamusResiliencePipeline
         var e => e.GetType().Name,
     };
 
-    // The operation as Polly sees it: its first attempt may already have been made (outside Polly), and is replayed.
-    private sealed class Replay<TState>(Func<ResilienceContext, TState, ValueTask<Outcome<KamusResponse>>> callback, TState state)
+    // The operation as Polly sees it: its first attempt may already have been made (outside Polly), and is replayed;
+    // the others run the attempt, with exceptions as outcomes, as Polly's strategies expect.
+    private sealed class Replay<TState>(Func<TState, CancellationToken, Task<KamusResponse>> attempt, TState state)
     {
-        public Func<ResilienceContext, TState, ValueTask<Outcome<KamusResponse>>> Callback { get; } = callback;
-
-        public TState State { get; } = state;
-
         public Outcome<KamusResponse>? First { get; set; }
 
-        public ValueTask<Outcome<KamusResponse>> NextAsync(ResilienceContext context)
+        public async ValueTask<Outcome<KamusResponse>> NextAsync(CancellationToken cancellationToken)
         {
             if (First is { } first)
             {
                 First = null;
-                return ValueTask.FromResult(first);
+                return first;
             }
 
-            return Callback(context, State);
+            try
+            {
+                return Outcome.FromResult(await attempt(state, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                return Outcome.FromException<KamusResponse>(e);
+            }
         }
     }
 }

@@ -112,7 +112,7 @@ internal sealed class KamusApi
 
             if (chunk.Count > 0 && (i == ciphertexts.Count || chunk.Count == _maxBatchItems || chunkBytes + itemBytes > _maxRequestBytes))
             {
-                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], cancellationToken).ConfigureAwait(false);
+                var answers = await DecryptChunkAsync(Decryption.BatchDecryptor.Pick(ciphertexts, chunk, new string[chunk.Count]), cancellationToken).ConfigureAwait(false);
                 for (var c = 0; c < chunk.Count; c++)
                 {
                     results[chunk[c]] = answers[c];

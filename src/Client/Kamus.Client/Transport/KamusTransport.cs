@@ -8,7 +8,6 @@ using Kamus.Client.Diagnostics;
 using Kamus.Client.Resilience;
 using Kamus.Client.Tokens;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -77,17 +76,10 @@ internal sealed class KamusTransport
 
     private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(endpoint, cancellationToken);
         var state = new AttemptState(this, endpoint, content, authenticated);
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.Transport.AttemptAsync(s, ctx.CancellationToken), context, state).ConfigureAwait(false);
-            if (outcome.Exception is { } exception)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
-            }
-
-            return outcome.Result!;
+            return await _pipeline.ExecuteAsync(static (s, ct) => s.Transport.AttemptAsync(s, ct), state, endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
         {
@@ -114,13 +106,10 @@ internal sealed class KamusTransport
         {
             throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
     }
 
-    private async ValueTask<Outcome<KamusResponse>> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
+    // One attempt: an answer of any status, or the exception (the pipeline decides what is retried).
+    private async Task<KamusResponse> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var status = "error";
@@ -139,18 +128,21 @@ internal sealed class KamusTransport
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
-            return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)));
-        }
-        catch (Exception e)
-        {
-            // Polly decides: transient failures are retried, cancellations become timeouts, the rest is rethrown.
-            return Outcome.FromException<KamusResponse>(e);
+            return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response));
         }
         finally
         {
+            // Guarded: without a listener, recording would still JIT the instruments' generic code at startup.
             var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Endpoint);
-            KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
-            KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+            if (KamusClientDiagnostics.Requests.Enabled)
+            {
+                KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
+            }
+
+            if (KamusClientDiagnostics.RequestDuration.Enabled)
+            {
+                KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+            }
         }
     }
 
