@@ -92,8 +92,8 @@ internal static class ColdStartCampaign
     {
         var floor = variant switch
         {
-            ColdStartVariant.BundleN10 or ColdStartVariant.ValuesN10 => ColdStartVariant.FloorN10,
-            ColdStartVariant.BundleN1000 or ColdStartVariant.ValuesN1000 => ColdStartVariant.FloorN1000,
+            ColdStartVariant.BundleN10 or ColdStartVariant.ValuesN10 or ColdStartVariant.BundleN10ReadyToRun => ColdStartVariant.FloorN10,
+            ColdStartVariant.BundleN1000 or ColdStartVariant.ValuesN1000 or ColdStartVariant.BundleN1000ReadyToRun or ColdStartVariant.ValuesN1000ReadyToRun => ColdStartVariant.FloorN1000,
             ColdStartVariant.WebKamusN10 => ColdStartVariant.WebPlainN10,
             _ => (ColdStartVariant?)null,
         };
@@ -194,7 +194,7 @@ internal static class ColdStartCampaign
 
     private static ColdStartVariant PlainOf(ColdStartVariant variant) =>
         variant.ToString().StartsWith("Web", StringComparison.Ordinal) ? ColdStartVariant.WebPlainN10
-        : variant.ToString().EndsWith("N1000", StringComparison.Ordinal) ? ColdStartVariant.PlainN1000
+        : variant.ToString().Contains("N1000", StringComparison.Ordinal) ? ColdStartVariant.PlainN1000
         : ColdStartVariant.PlainN10;
 
     private static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";

@@ -118,6 +118,16 @@ internal sealed class ColdStartFixture : IDisposable
             _runs[floorVariant] = (console, ["floor", plainFile, values[first.Key]], floorDigest);
             _runs[bundleVariant] = (console, ["kamus", bundleFile], expected);
             _runs[valuesVariant] = (console, ["kamus", valuesFile], expected);
+            var readyToRun = ProbePath("Kamus.ColdStart.ConsoleApp.ReadyToRun");
+            if (n == MaxN)
+            {
+                _runs[ColdStartVariant.BundleN1000ReadyToRun] = (readyToRun, ["kamus", bundleFile], expected);
+                _runs[ColdStartVariant.ValuesN1000ReadyToRun] = (readyToRun, ["kamus", valuesFile], expected);
+            }
+            else
+            {
+                _runs[ColdStartVariant.BundleN10ReadyToRun] = (readyToRun, ["kamus", bundleFile], expected);
+            }
 
             if (n == 10)
             {
@@ -165,5 +175,5 @@ internal sealed class ColdStartFixture : IDisposable
     private static string ProbePath(string app) =>
         typeof(ColdStartFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == app)?.Value is { } path && File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"The cold-start app {app} is not built: build benchmarks/Kamus.Benchmarks in Release.");
+            : throw new InvalidOperationException($"The cold-start app {app} is not built: build benchmarks/Kamus.Benchmarks in Release (the ReadyToRun one on linux-x64 only).");
 }

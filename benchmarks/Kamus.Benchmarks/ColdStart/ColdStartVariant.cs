@@ -27,6 +27,15 @@ public enum ColdStartVariant
     /// <summary>Console: <c>AddKamus()</c>, 1,000 independent values.</summary>
     ValuesN1000,
 
+    /// <summary>Console: <see cref="BundleN10"/> with the Kamus assemblies ReadyToRun (linux-x64), as the packages ship them.</summary>
+    BundleN10ReadyToRun,
+
+    /// <summary>Console: <see cref="BundleN1000"/> with the Kamus assemblies ReadyToRun.</summary>
+    BundleN1000ReadyToRun,
+
+    /// <summary>Console: <see cref="ValuesN1000"/> with the Kamus assemblies ReadyToRun.</summary>
+    ValuesN1000ReadyToRun,
+
     /// <summary>ASP.NET Core: <c>WebApplication.CreateBuilder</c> + options bound to 10 plain values + <c>Build()</c>.</summary>
     WebPlainN10,
 
