@@ -26,6 +26,7 @@ public static class KamusCli
             EncryptJsonCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
+            RewrapCommand.Create(runner),
         };
         root.Options.Add(verbose);
 

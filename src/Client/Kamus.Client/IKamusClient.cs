@@ -26,4 +26,15 @@ public interface IKamusClient
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="KamusException">Only when nothing could be attempted (for example the token cannot be read, or the deadline passed).</exception>
     Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-encrypts values of one service account under the server's current key and provider (<c>/api/v2/rewrap</c>),
+    /// without the plaintext leaving the server: how values move to a new key id or a new provider. The token this
+    /// client sends must be that service account's own (for example from <c>kubectl create token</c>).
+    /// </summary>
+    /// <returns>One outcome per input, in input order. A refused item (another account's, malformed) does not fail the others.</returns>
+    /// <exception cref="KamusException">The call failed as a whole (token refused, server unavailable, a server without rewrap).</exception>
+    /// <exception cref="NotSupportedException">This implementation cannot rewrap (the default for implementations written before it existed).</exception>
+    Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not rewrap values.");
 }

@@ -133,6 +133,20 @@ public sealed class KamusClient : IKamusClient, IDisposable
         return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        if (ciphertexts.Count == 0)
+        {
+            return [];
+        }
+
+        return await _api.RewrapAsync(serviceAccount, @namespace, ciphertexts, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Zeroes the cached data keys and releases the connection pool (when this client created it).</summary>
     public void Dispose()
     {

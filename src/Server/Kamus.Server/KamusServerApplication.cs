@@ -29,7 +29,7 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled);
+        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
@@ -40,6 +40,7 @@ internal partial class KamusServerApplication
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
         // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
         services.AddSingleton(_ => keys);
         services.AddSingleton(keys.Provider);
@@ -55,7 +56,10 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud));
+        services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
+        services.AddSingleton<AuthenticatedRequests>();
+        services.AddSingleton<RewrapEndpoints>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -79,6 +83,8 @@ internal partial class KamusServerApplication
         }
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
         LogStartup(app, kamus, keys);
         WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
@@ -88,6 +94,7 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
         HealthEndpoints.Map(app);
         return app;
     }
@@ -136,6 +143,12 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
+        {
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            LogCloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
@@ -175,6 +188,9 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogCloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

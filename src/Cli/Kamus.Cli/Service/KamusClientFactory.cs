@@ -67,6 +67,9 @@ internal static class KamusClientFactory
         public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
             inner.DecryptManyAsync(ciphertexts, cancellationToken);
 
+        public Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+            inner.RewrapManyAsync(serviceAccount, @namespace, ciphertexts, cancellationToken);
+
         public void Dispose() => provider.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
+using Kamus.Wire.Formats;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -196,6 +197,43 @@ internal sealed class KamusApi
         }
 
         return results;
+    }
+
+    /// <summary>Re-encrypts <paramref name="ciphertexts"/> (<c>/api/v2/rewrap</c>): one outcome per item, in order.</summary>
+    /// <exception cref="KamusException">The call failed as a whole.</exception>
+    public async Task<RewrapOutcome[]> RewrapAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    {
+        var request = new RewrapRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = [.. ciphertexts] };
+        var response = await _transport.PostAsync(KamusEndpoints.RewrapV2, request, KamusProtocolJsonContext.Default.RewrapRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, KamusEndpoints.RewrapV2, isDecrypt: false);
+        }
+
+        var answer = Deserialize(response, KamusProtocolJsonContext.Default.RewrapResponse, KamusEndpoints.RewrapV2);
+        if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
+        }
+
+        var outcomes = new RewrapOutcome[ciphertexts.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = answer.Items[i] switch
+            {
+                { Error: null, Data: { Length: > 0 } data } => RewrapOutcome.Success(ciphertexts[i], data),
+                { Error: var error } when WireErrorKinds.TryParse(error, out var kind) => RefusedRewrap(ciphertexts[i], kind),
+                _ => RewrapOutcome.Failure(ciphertexts[i], new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered an unreadable result.")),
+            };
+        }
+
+        return outcomes;
+    }
+
+    private static RewrapOutcome RefusedRewrap(string ciphertext, WireErrorKind kind)
+    {
+        var fingerprint = CiphertextFingerprint.Of(ciphertext);
+        return RewrapOutcome.Failure(ciphertext, new KamusException(StatusErrors.KindOf(kind), $"Re-encrypting {fingerprint} failed: the server answered {WireErrorKinds.Name(kind)}.") { CiphertextFingerprint = fingerprint });
     }
 
     private async Task<DecryptOutcome[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)

@@ -17,6 +17,12 @@ internal enum CiphertextFormat
 
     /// <summary>v2 envelope: <c>k2e.&lt;keyId&gt;.&lt;sealed key&gt;.&lt;sealed payload&gt;</c>, AES-256-GCM under a shared data key.</summary>
     V2Envelope,
+
+    /// <summary>
+    /// Upstream cloud KMS value: base64 of a KMS ciphertext (Google Cloud KMS values, Azure Key Vault RSA-OAEP values up
+    /// to <c>MaximumDataLength</c>, or a bare AWS KMS data-key blob). Only the server's KMS provider can read it.
+    /// </summary>
+    UpstreamKms,
 }
 
 /// <summary>Facts about a <see cref="CiphertextFormat"/>.</summary>

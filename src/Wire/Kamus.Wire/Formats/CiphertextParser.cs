@@ -13,6 +13,9 @@ internal static class CiphertextParser
     /// <summary>The longest ciphertext accepted, in characters (the server's body limit is of the same order).</summary>
     public const int MaxLength = 1024 * 1024;
 
+    // The shortest KMS ciphertext upstream could have written (Cloud KMS adds more than 32 bytes to a 1-byte value).
+    private const int MinKmsCiphertextSize = 32;
+
     private static string? s_lastKeyId;
 
     /// <summary>Parses <paramref name="text"/>, or returns a reason why it is not a Kamus ciphertext.</summary>
@@ -53,6 +56,14 @@ internal static class CiphertextParser
 
         if (!TryParseUpstreamAes(text, out var iv, out var body, out var aesReason))
         {
+            // No ':' at all: upstream's cloud providers wrote bare base64 of a KMS ciphertext.
+            if (!text.Contains(':') && TryFromBase64(text, out var kmsCiphertext) && kmsCiphertext.Length >= MinKmsCiphertextSize)
+            {
+                parsed = new ParsedCiphertext(CiphertextFormat.UpstreamKms, null, [], kmsCiphertext, null, []);
+                reason = null;
+                return true;
+            }
+
             reason = aesReason;
             return false;
         }
@@ -158,7 +169,7 @@ internal static class CiphertextParser
                 parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
                 break;
             case CiphertextFormat.V2WrappedKey:
-                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                if (!IsSealedKeyLength(first.Length))
                 {
                     reason = "the wrapped key has the wrong length";
                     return false;
@@ -167,7 +178,7 @@ internal static class CiphertextParser
                 parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
                 break;
             default:
-                if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
+                if (!IsSealedKeyLength(first.Length))
                 {
                     reason = "the wrapped key has the wrong length";
                     return false;
@@ -188,6 +199,8 @@ internal static class CiphertextParser
         reason = null;
         return true;
     }
+
+    private static bool IsSealedKeyLength(int length) => length is >= KeyDerivation.KeySize + AesGcmSealer.Overhead and <= V2Layout.MaxSealedKeySize;
 
     // Nearly every value names the same key id: reuse the last one's string rather than allocate one per value.
     private static string KeyIdText(ReadOnlySpan<char> keyId)

@@ -7,4 +7,5 @@ internal static class KamusEndpoints
     public const string DecryptV1 = "/api/v1/decrypt";
     public const string EncryptV2 = "/api/v2/encrypt";
     public const string DecryptV2 = "/api/v2/decrypt";
+    public const string RewrapV2 = "/api/v2/rewrap";
 }
