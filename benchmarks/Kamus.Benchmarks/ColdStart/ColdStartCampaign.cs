@@ -94,7 +94,7 @@ internal static class ColdStartCampaign
         {
             ColdStartVariant.BundleN10 or ColdStartVariant.ValuesN10 or ColdStartVariant.BundleN10ReadyToRun => ColdStartVariant.FloorN10,
             ColdStartVariant.BundleN1000 or ColdStartVariant.ValuesN1000 or ColdStartVariant.BundleN1000ReadyToRun or ColdStartVariant.ValuesN1000ReadyToRun => ColdStartVariant.FloorN1000,
-            ColdStartVariant.WebKamusN10 => ColdStartVariant.WebPlainN10,
+            ColdStartVariant.WebKamusN10 or ColdStartVariant.WebKamusN10ReadyToRun => ColdStartVariant.WebPlainN10,
             _ => (ColdStartVariant?)null,
         };
         if (floor is not { } f)

@@ -134,7 +134,9 @@ internal sealed class ColdStartFixture : IDisposable
                 // The web app reads appsettings.json from its content root.
                 var web = ProbePath("Kamus.ColdStart.WebApp");
                 _runs[ColdStartVariant.WebPlainN10] = (web, ["plain", ContentRoot("web-plain", plainFile)], expected);
-                _runs[ColdStartVariant.WebKamusN10] = (web, ["kamus", ContentRoot("web-kamus", bundleFile)], expected);
+                var webKamus = ContentRoot("web-kamus", bundleFile);
+                _runs[ColdStartVariant.WebKamusN10] = (web, ["kamus", webKamus], expected);
+                _runs[ColdStartVariant.WebKamusN10ReadyToRun] = (ProbePath("Kamus.ColdStart.WebApp.ReadyToRun"), ["kamus", webKamus], expected);
             }
 
             // The server's first requests of each kind JIT its own code (in this process): pay that before anything is measured.

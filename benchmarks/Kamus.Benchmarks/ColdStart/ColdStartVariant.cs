@@ -27,7 +27,7 @@ public enum ColdStartVariant
     /// <summary>Console: <c>AddKamus()</c>, 1,000 independent values.</summary>
     ValuesN1000,
 
-    /// <summary>Console: <see cref="BundleN10"/> with the Kamus assemblies ReadyToRun (linux-x64), as the packages ship them.</summary>
+    /// <summary>Console: <see cref="BundleN10"/> with the Kamus assemblies ReadyToRun (linux-x64), as the packages ship them (build/ReadyToRun.targets).</summary>
     BundleN10ReadyToRun,
 
     /// <summary>Console: <see cref="BundleN1000"/> with the Kamus assemblies ReadyToRun.</summary>
@@ -41,4 +41,7 @@ public enum ColdStartVariant
 
     /// <summary>ASP.NET Core: the same with <c>AddKamus()</c> and <c>ValidateKamusSecrets</c>, 10 values of one bundle.</summary>
     WebKamusN10,
+
+    /// <summary>ASP.NET Core: <see cref="WebKamusN10"/> with the Kamus assemblies ReadyToRun.</summary>
+    WebKamusN10ReadyToRun,
 }
