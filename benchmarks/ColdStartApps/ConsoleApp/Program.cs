@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -9,9 +8,7 @@ using Microsoft.Extensions.Configuration;
 // One cold start: `<app> plain|floor|kamus <appsettings.json> [<ciphertext to POST, floor only>]`, with KAMUS_URL and
 // TOKEN_FILE_PATH set as in a pod. Each variant lives in its own method, so that a variant loads only what it uses.
 using var jitLog = JitLog.StartIfAsked();
-var startedAt = Stopwatch.GetTimestamp();
-var jitAtStart = System.Runtime.JitInfo.GetCompiledMethodCount();
-var jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
+var start = ProbeReport.Start();
 
 var root = args[0] switch
 {
@@ -28,7 +25,7 @@ foreach (var (_, value) in root.AsEnumerable())
     characters += value?.Length ?? 0;
 }
 
-ProbeReport.Write(startedAt, jitAtStart, jitTimeAtStart, root.AsEnumerable());
+ProbeReport.Write(start, root.AsEnumerable());
 jitLog?.Write();
 return characters > 0 ? 0 : 1;
 

@@ -18,12 +18,16 @@ internal static class ProbeReport
     /// <summary>The variable naming a file to write the loaded assemblies' names to, one per line.</summary>
     public const string AssembliesFileVariable = "KAMUS_COLD_START_ASSEMBLIES";
 
+    /// <summary>The start of the measured region: the clock and the JIT's counters (the first line of Main).</summary>
+    public static (long Timestamp, long JitMethods, TimeSpan JitTime) Start() =>
+        (Stopwatch.GetTimestamp(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
     /// <summary>Writes the report; <paramref name="values"/> is read only now, after the clock stopped.</summary>
-    public static void Write(long startedAt, long jitAtStart, TimeSpan jitTimeAtStart, IEnumerable<KeyValuePair<string, string?>> values)
+    public static void Write((long Timestamp, long JitMethods, TimeSpan JitTime) start, IEnumerable<KeyValuePair<string, string?>> values)
     {
-        var elapsed = Stopwatch.GetElapsedTime(startedAt);
-        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitAtStart;
-        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTimeAtStart;
+        var elapsed = Stopwatch.GetElapsedTime(start.Timestamp);
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - start.JitMethods;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - start.JitTime;
         var assemblies = AppDomain.CurrentDomain.GetAssemblies();
         if (Environment.GetEnvironmentVariable(AssembliesFileVariable) is { Length: > 0 } path)
         {

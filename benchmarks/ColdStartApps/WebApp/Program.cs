@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Kamus.ColdStart;
 using Microsoft.Extensions.Options;
@@ -7,9 +6,7 @@ using Microsoft.Extensions.Options;
 // TOKEN_FILE_PATH set as in a pod: WebApplication.CreateBuilder, options bound to the App section, Build(), the options
 // read. The app is not disposed: a started app keeps its configuration.
 using var jitLog = JitLog.StartIfAsked();
-var startedAt = Stopwatch.GetTimestamp();
-var jitAtStart = System.Runtime.JitInfo.GetCompiledMethodCount();
-var jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
+var start = ProbeReport.Start();
 
 var secrets = args[0] switch
 {
@@ -18,7 +15,7 @@ var secrets = args[0] switch
     _ => throw new ArgumentException("Unknown variant " + args[0]),
 };
 
-ProbeReport.Write(startedAt, jitAtStart, jitTimeAtStart, secrets.Pairs());
+ProbeReport.Write(start, secrets.Pairs());
 jitLog?.Write();
 return 0;
 

@@ -188,7 +188,18 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
     private Dictionary<string, DecryptOutcome> DecryptNew(List<KeyValuePair<string, string>> encrypted, out KamusException? batchError)
     {
         batchError = null;
-        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
+        // A loop, not Select/Where/Distinct over key-value pairs: generic code a cold start would compile just for this.
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < encrypted.Count; i++)
+        {
+            var ciphertext = encrypted[i].Value;
+            if (!_cache.ContainsKey(ciphertext) && seen.Add(ciphertext))
+            {
+                missing.Add(ciphertext);
+            }
+        }
+
         var fresh = new Dictionary<string, DecryptOutcome>(missing.Count, StringComparer.Ordinal);
         if (missing.Count == 0)
         {

@@ -56,32 +56,34 @@ internal sealed class KamusResiliencePipeline
     {
         using var deadline = new CancellationTokenSource(_options.TotalTimeout, _options.TimeProvider);
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var replay = new Replay<TState>(attempt, state);
-        if (_retries is null)
+        if (_retries is not null)
         {
-            // The first attempt under the attempt timeout (Polly's timeout strategy, without Polly): a cancellation
-            // caused by that timeout alone is the attempt's TimeoutRejectedException, which is transient.
-            using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(operation.Token, timeout.Token);
+            return await RetryAsync(attempt, state, operationKey, null, null, deadline, cancellationToken, operation.Token).ConfigureAwait(false);
+        }
+
+        // The first attempt under the attempt timeout (Polly's timeout strategy, without Polly): a cancellation caused
+        // by that timeout alone is the attempt's TimeoutRejectedException, which is transient. Nothing here touches a
+        // Polly type (the assembly is not even loaded) unless the attempt needs a retry.
+        KamusResponse? answer = null;
+        Exception? failure = null;
+        using (var timeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(operation.Token, timeout.Token))
+        {
             try
             {
-                var response = await attempt(state, linked.Token).ConfigureAwait(false);
-                if (_options.MaxRetryAttempts == 0 || !IsTransient(response.Status))
+                answer = await attempt(state, linked.Token).ConfigureAwait(false);
+                if (_options.MaxRetryAttempts == 0 || !IsTransient(answer.Status))
                 {
-                    return response;
+                    return answer;
                 }
-
-                replay.First = Outcome.FromResult(response);
             }
             catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !operation.IsCancellationRequested)
             {
-                var timedOut = TimedOut(_options.AttemptTimeout, e);
+                failure = TimedOut(_options.AttemptTimeout, e);
                 if (_options.MaxRetryAttempts == 0)
                 {
-                    throw timedOut;
+                    throw failure;
                 }
-
-                replay.First = Retryable(timedOut);
             }
             catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -89,13 +91,23 @@ internal sealed class KamusResiliencePipeline
             }
             catch (Exception e) when (_options.MaxRetryAttempts > 0 && e is not OperationCanceledException && IsTransient(e))
             {
-                replay.First = Retryable(e);
+                failure = e;
             }
         }
 
-        // Retries (and every attempt when a circuit breaker counts them): Polly, built on first need.
+        return await RetryAsync(attempt, state, operationKey, answer, failure, deadline, cancellationToken, operation.Token).ConfigureAwait(false);
+    }
+
+    // Retries (and every attempt when a circuit breaker counts them): Polly, built on first need, with the first attempt's
+    // answer or failure (when there was one) replayed as Polly's own first attempt.
+    private async Task<KamusResponse> RetryAsync<TState>(Func<TState, CancellationToken, Task<KamusResponse>> attempt, TState state, string operationKey, KamusResponse? firstAnswer, Exception? firstFailure, CancellationTokenSource deadline, CancellationToken cancellationToken, CancellationToken operation)
+    {
+        var replay = new Replay<TState>(attempt, state)
+        {
+            First = firstFailure is not null ? Outcome.FromException<KamusResponse>(firstFailure) : firstAnswer is not null ? Outcome.FromResult(firstAnswer) : null,
+        };
         var retries = Volatile.Read(ref _retries) ?? Interlocked.CompareExchange(ref _retries, Build(_options, _logger), null) ?? _retries!;
-        var context = ResilienceContextPool.Shared.Get(operationKey, operation.Token);
+        var context = ResilienceContextPool.Shared.Get(operationKey, operation);
         Outcome<KamusResponse> outcome;
         try
         {
@@ -129,9 +141,6 @@ internal sealed class KamusResiliencePipeline
 
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    // An exception as the outcome Polly's retry sees first.
-    private static Outcome<KamusResponse> Retryable(Exception exception) => Outcome.FromException<KamusResponse>(exception);
 
     private static TimeoutRejectedException TimedOut(TimeSpan timeout, Exception cause) =>
         new($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, cause);

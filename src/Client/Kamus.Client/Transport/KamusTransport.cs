@@ -43,11 +43,14 @@ internal sealed class KamusTransport
         _pipeline = KamusResiliencePipeline.Create(options, logger);
     }
 
-    public async Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken)
+    public Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken) =>
+        PostAsync(endpoint, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo), authenticated, cancellationToken);
+
+    /// <summary>Posts a JSON body already written (and clears it once sent: it may hold a plaintext).</summary>
+    public async Task<KamusResponse> PostAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
     {
         using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
         activity?.SetTag("kamus.endpoint", endpoint);
-        var content = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
         try
         {
             var response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
