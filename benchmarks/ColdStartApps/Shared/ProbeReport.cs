@@ -23,7 +23,10 @@ internal static class ProbeReport
         (Stopwatch.GetTimestamp(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
 
     /// <summary>Writes the report; <paramref name="values"/> is read only now, after the clock stopped.</summary>
-    public static void Write((long Timestamp, long JitMethods, TimeSpan JitTime) start, IEnumerable<KeyValuePair<string, string?>> values)
+    /// <param name="start">What <see cref="Start"/> returned.</param>
+    /// <param name="values">The configuration read.</param>
+    /// <param name="laterBuildMs">For an app that built its configuration several times: the median of the builds after the first.</param>
+    public static void Write((long Timestamp, long JitMethods, TimeSpan JitTime) start, IEnumerable<KeyValuePair<string, string?>> values, double? laterBuildMs = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(start.Timestamp);
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - start.JitMethods;
@@ -35,8 +38,9 @@ internal static class ProbeReport
         }
 
         var digest = Digest(values);
+        var later = laterBuildMs is { } ms ? FormattableString.Invariant($" later_build_ms={ms:0.000}") : "";
         Console.WriteLine(FormattableString.Invariant(
-            $"{LinePrefix} elapsed_us={elapsed.Ticks / 10} jit_methods={jitted} jit_ms={jitTime.TotalMilliseconds:0.0} assemblies={assemblies.Length} gc={GCSettings.IsServerGC} digest={digest}"));
+            $"{LinePrefix} elapsed_us={elapsed.Ticks / 10} jit_methods={jitted} jit_ms={jitTime.TotalMilliseconds:0.0} assemblies={assemblies.Length} gc={GCSettings.IsServerGC} digest={digest}{later}"));
     }
 
     /// <summary>SHA-256 of the non-null key=value lines in ordinal key order (16 hex digits): the harness computes it over its plaintexts.</summary>

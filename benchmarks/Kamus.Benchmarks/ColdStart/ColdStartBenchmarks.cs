@@ -71,6 +71,7 @@ public class ColdStartBenchmarks
             AddColumn(new KamusMetricColumn("JIT methods", "Median methods JIT-compiled from Main to the configuration read"));
             AddColumn(new KamusMetricColumn("JIT time", "Median time the JIT spent on them"));
             AddColumn(new KamusMetricColumn("Assemblies", "Median assemblies loaded when the configuration had been read"));
+            AddColumn(new KamusMetricColumn("Later builds", "Repeat variants: median over the rounds of each process's median build after its first"));
             WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
         }
     }

@@ -77,6 +77,7 @@ internal static class ColdStartCampaign
             Metrics.Record(key, "JIT methods", m.JitMethods.ToString(CultureInfo.InvariantCulture));
             Metrics.Record(key, "JIT time", Ms(m.JitMs));
             Metrics.Record(key, "Assemblies", m.Assemblies.ToString(CultureInfo.InvariantCulture));
+            Metrics.Record(key, "Later builds", m.LaterBuildMs is { } later ? Ms(later) : "-");
         }
 
         var report = Report(medians, assemblies, rounds, started, loadBefore, loadAfter) + JitReport(jitted);
@@ -113,11 +114,12 @@ internal static class ColdStartCampaign
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average before: {loadBefore}, after: {loadAfter}.");
         text.AppendLine();
-        text.AppendLine("| Variant | Main→read | Process | Over floor (Main→read) | JIT methods | JIT time | Assemblies |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Variant | Main→read | Process | Over floor (Main→read) | JIT methods | JIT time | Assemblies | Later builds |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (variant, m) in medians)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {variant} | {Ms(m.MainToReadMs)} | {Ms(m.ProcessMs)} | {OverFloor(variant, medians)} | {m.JitMethods} | {Ms(m.JitMs)} | {m.Assemblies} |");
+            var later = m.LaterBuildMs is { } ms ? Ms(ms) : "-";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {variant} | {Ms(m.MainToReadMs)} | {Ms(m.ProcessMs)} | {OverFloor(variant, medians)} | {m.JitMethods} | {Ms(m.JitMs)} | {m.Assemblies} | {later} |");
         }
 
         text.AppendLine();
@@ -220,7 +222,8 @@ internal static class ColdStartCampaign
             (int)Median(runs.Select(r => (double)r.JitMethods)),
             Median(runs.Select(r => r.JitMs)),
             (int)Median(runs.Select(r => (double)r.Assemblies)),
-            runs[0].Digest);
+            runs[0].Digest,
+            runs[0].LaterBuildMs is null ? null : Median(runs.Select(r => r.LaterBuildMs!.Value)));
 
         private static double Median(IEnumerable<double> values)
         {

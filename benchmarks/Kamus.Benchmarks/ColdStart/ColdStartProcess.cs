@@ -11,7 +11,8 @@ namespace Kamus.Benchmarks.ColdStart;
 /// <param name="JitMs">Time the JIT spent on them.</param>
 /// <param name="Assemblies">Assemblies loaded when the configuration had been read.</param>
 /// <param name="Digest">The digest of the configuration the app read.</param>
-internal sealed record ColdStartRun(double MainToReadMs, double ProcessMs, int JitMethods, double JitMs, int Assemblies, string Digest);
+/// <param name="LaterBuildMs">For the repeat variants: the median of the builds after the first.</param>
+internal sealed record ColdStartRun(double MainToReadMs, double ProcessMs, int JitMethods, double JitMs, int Assemblies, string Digest, double? LaterBuildMs);
 
 /// <summary>Starts a cold-start app with <c>dotnet app.dll</c> (as a container entry point does) and reads its report.</summary>
 internal static class ColdStartProcess
@@ -65,7 +66,8 @@ internal static class ColdStartProcess
             JitMethods: int.Parse(fields["jit_methods"], CultureInfo.InvariantCulture),
             JitMs: double.Parse(fields["jit_ms"], CultureInfo.InvariantCulture),
             Assemblies: int.Parse(fields["assemblies"], CultureInfo.InvariantCulture),
-            Digest: fields["digest"]);
+            Digest: fields["digest"],
+            LaterBuildMs: fields.TryGetValue("later_build_ms", out var later) ? double.Parse(later, CultureInfo.InvariantCulture) : null);
     }
 
     // The dotnet host that runs this process (DOTNET_HOST_PATH under dotnet run), else the one on PATH.

@@ -36,6 +36,15 @@ public enum ColdStartVariant
     /// <summary>Console: <see cref="ValuesN1000"/> with the Kamus assemblies ReadyToRun.</summary>
     ValuesN1000ReadyToRun,
 
+    /// <summary>Console: eight consecutive plain builds of 1,000 values (the later ones' median is the figure).</summary>
+    RepeatPlainN1000,
+
+    /// <summary>Console: eight consecutive <c>AddKamus()</c> builds of a 1,000-value bundle, each with a new client.</summary>
+    RepeatBundleN1000,
+
+    /// <summary>Console: <see cref="RepeatBundleN1000"/> with the Kamus assemblies ReadyToRun.</summary>
+    RepeatBundleN1000ReadyToRun,
+
     /// <summary>ASP.NET Core: <c>WebApplication.CreateBuilder</c> + options bound to 10 plain values + <c>Build()</c>.</summary>
     WebPlainN10,
 

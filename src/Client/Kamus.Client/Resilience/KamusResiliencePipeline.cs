@@ -26,7 +26,8 @@ internal sealed class KamusResiliencePipeline
 {
     private readonly KamusClientOptions _options;
     private readonly ILogger _logger;
-    private ResiliencePipeline<KamusResponse>? _retries;
+    // A ResiliencePipeline<KamusResponse>, typed object so that loading this class does not load Polly's assembly.
+    private object? _retries;
 
     private KamusResiliencePipeline(KamusClientOptions options, ILogger logger)
     {
@@ -106,7 +107,7 @@ internal sealed class KamusResiliencePipeline
         {
             First = firstFailure is not null ? Outcome.FromException<KamusResponse>(firstFailure) : firstAnswer is not null ? Outcome.FromResult(firstAnswer) : null,
         };
-        var retries = Volatile.Read(ref _retries) ?? Interlocked.CompareExchange(ref _retries, Build(_options, _logger), null) ?? _retries!;
+        var retries = (ResiliencePipeline<KamusResponse>)(Volatile.Read(ref _retries) ?? Interlocked.CompareExchange(ref _retries, Build(_options, _logger), null) ?? _retries!);
         var context = ResilienceContextPool.Shared.Get(operationKey, operation);
         Outcome<KamusResponse> outcome;
         try
