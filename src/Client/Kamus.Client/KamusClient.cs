@@ -2,6 +2,7 @@ using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
+using Kamus.Client.Offline;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -49,10 +50,11 @@ public sealed class KamusClient : IKamusClient, IDisposable
     internal KamusClient(HttpClient httpClient, bool ownsHttp, KamusClientOptions options, CertificatePin? pin, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        // Without a logger factory, the null logger itself: a Logger<T> builds its category name by reflection.
+        // String categories (the same names as CreateLogger<T>, whose Logger<T> builds them by reflection: a cold-start
+        // cost), and without a logger factory the null logger itself.
         var factory = loggerFactory ?? options.LoggerFactory;
         var logging = factory is not null and not NullLoggerFactory;
-        var logger = logging ? factory!.CreateLogger<KamusClient>() : (ILogger)NullLogger.Instance;
+        var logger = logging ? factory!.CreateLogger(typeof(KamusClient).FullName!) : NullLogger.Instance;
         var url = options.ResolveUrl()!;
         if (KamusUrlPolicy.IsInsecureRemote(url))
         {
@@ -62,7 +64,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _ownsTokens = options.TokenSource is null;
-        _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, logging ? factory!.CreateLogger<FileTokenSource>() : null);
+        _tokens = options.TokenSource ?? FileTokenSource.Create(options.ResolveTokenFilePath(), options.TimeProvider, logging ? factory!.CreateLogger(typeof(FileTokenSource).FullName!) : null);
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
         _api = new KamusApi(transport, options, logger);
@@ -108,6 +110,14 @@ public sealed class KamusClient : IKamusClient, IDisposable
         }
 
         return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        return _api.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -19,6 +19,12 @@ internal static class KamusClientFactory
             options.AllowInsecureHttp = connection.AllowInsecureHttp;
             options.CertificateFingerprint = connection.CertificateFingerprint;
             options.TokenFilePath = connection.TokenFilePath;
+            options.CaBundlePath = connection.CaBundlePath;
+            if (connection.Timeout is { } timeout)
+            {
+                options.TotalTimeout = timeout;
+                options.AttemptTimeout = options.AttemptTimeout > timeout ? timeout : options.AttemptTimeout;
+            }
         });
         if (connection.BearerToken is { } token)
         {
@@ -46,6 +52,11 @@ internal static class KamusClientFactory
         {
             return await call(client);
         }
+        catch (KamusException e) when (!e.Message.Contains("://", StringComparison.Ordinal))
+        {
+            // A refused value (Forbidden, InvalidCiphertext) or a client-side check names no server: say which one it was.
+            throw new KamusException(e.Kind, $"{e.Message.TrimEnd('.')} (server {connection.Url})", e.Status, e) { CiphertextFingerprint = e.CiphertextFingerprint };
+        }
         finally
         {
             (client as IDisposable)?.Dispose();
@@ -60,6 +71,9 @@ internal static class KamusClientFactory
 
         public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
             inner.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken);
+
+        public Task<Kamus.Client.Offline.KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+            inner.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
 
         public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
             inner.DecryptAsync(ciphertext, cancellationToken);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
 using Kamus.Wire.Formats;
+using Kamus.Client.Offline;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,7 @@ internal sealed class KamusApi
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV1, isDecrypt: false);
+            throw StatusErrors.For(response, KamusEndpoints.EncryptV1, isDecrypt: false);
         }
 
         var ciphertext = response.Text.Trim();
@@ -59,7 +60,7 @@ internal sealed class KamusApi
             {
                 if (!response.IsSuccess)
                 {
-                    throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV2, isDecrypt: false);
+                    throw StatusErrors.For(response, KamusEndpoints.EncryptV2, isDecrypt: false);
                 }
 
                 var answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchEncryptResponse, KamusEndpoints.EncryptV2);
@@ -90,6 +91,34 @@ internal sealed class KamusApi
         }
 
         return map;
+    }
+
+    /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
+    public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    {
+        var endpoint = KamusEndpoints.PublicKey(@namespace, serviceAccount);
+        var response = await _transport.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw new KamusException(
+                KamusErrorKind.Configuration,
+                $"GET {endpoint} failed with HTTP 404: this server offers no public keys (its KeyManagement:Offline is not set, or it is an older Kamus). Encrypt through the server instead, or ask its operators to enable offline keys.",
+                response.Status);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, endpoint, isDecrypt: false, method: "GET");
+        }
+
+        try
+        {
+            return KamusPublicKeyStatement.Parse(response.Body);
+        }
+        catch (KamusException e)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
+        }
     }
 
     /// <summary>
@@ -167,7 +196,7 @@ internal sealed class KamusApi
 
         if (!response.IsSuccess)
         {
-            return FailAll(ciphertexts, StatusErrors.For(response.Status, KamusEndpoints.DecryptV2, isDecrypt: true));
+            return FailAll(ciphertexts, StatusErrors.For(response, KamusEndpoints.DecryptV2, isDecrypt: true));
         }
 
         BatchDecryptResponse answer;
@@ -259,7 +288,7 @@ internal sealed class KamusApi
                 }
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
-                var failure = StatusErrors.ForValue(ciphertexts[i], response.Status, KamusEndpoints.DecryptV1);
+                var failure = StatusErrors.ForValue(ciphertexts[i], response, KamusEndpoints.DecryptV1);
                 if (IsOutage(failure.Error!.Kind))
                 {
                     Interlocked.CompareExchange(ref outage, failure.Error, null);

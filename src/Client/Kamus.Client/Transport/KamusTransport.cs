@@ -7,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.Resilience;
 using Kamus.Client.Tokens;
+using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -29,6 +30,8 @@ internal sealed class KamusTransport
     private readonly CertificatePin? _pin;
     private readonly bool _pinConfigured;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly TimeSpan _totalTimeout;
     private readonly ILogger _logger;
 
     public KamusTransport(HttpClient http, Uri baseUrl, ITokenSource tokens, KamusClientOptions options, CertificatePin? pin, ILogger logger)
@@ -39,6 +42,8 @@ internal sealed class KamusTransport
         _pin = pin;
         _pinConfigured = options.CertificateFingerprint is not null;
         _time = options.TimeProvider;
+        _attemptTimeout = options.AttemptTimeout;
+        _totalTimeout = options.TotalTimeout;
         _logger = logger;
         _pipeline = KamusResiliencePipeline.Create(options, logger);
     }
@@ -77,50 +82,76 @@ internal sealed class KamusTransport
         }
     }
 
-    private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
+    /// <summary>An unauthenticated GET (the public key statements), with the same retries, timeouts and TLS checks as the POSTs.</summary>
+    public async Task<KamusResponse> GetAsync(string endpoint, CancellationToken cancellationToken)
     {
-        var state = new AttemptState(this, endpoint, content, authenticated);
+        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
+        var response = await ExecuteAsync(endpoint, content: null, authenticated: false, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("http.response.status_code", (int)response.Status);
+        return response;
+    }
+
+    // A null content is a GET; the request line is named in every error so that the reader knows which call failed.
+    private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[]? content, bool authenticated, CancellationToken cancellationToken)
+    {
+        var method = content is null ? "GET" : "POST";
+        var url = ConnectionFailure.DisplayUrl(_baseUrl, endpoint);
+        var state = new AttemptState(this, endpoint, content, authenticated) { Url = url };
         try
         {
-            return await _pipeline.ExecuteAsync(static (s, ct) => s.Transport.AttemptAsync(s, ct), state, endpoint, cancellationToken).ConfigureAwait(false);
+            // The operation key is the request URL: a retry's log line says where it goes.
+            return await _pipeline.ExecuteAsync(static (s, ct) => s.Transport.AttemptAsync(s, ct), state, url, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+            throw TimedOut(url, state, e);
         }
         catch (BrokenCircuitException e)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"{method} {url} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
             if ((_pin is not null && _pin.Mismatches > 0) || (_pin is null && _pinConfigured))
             {
-                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate does not match the pinned fingerprint (CertificateFingerprint); POST {endpoint} was not sent.", innerException: e);
+                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate of {url} does not match the pinned fingerprint (CertificateFingerprint); the request was not sent.", innerException: e);
             }
 
-            throw new KamusException(KamusErrorKind.Configuration, $"The TLS handshake with the Kamus server failed (certificate not trusted or wrong name); POST {endpoint} was not sent. Set CaBundlePath or CertificateFingerprint for a private CA.", innerException: e);
+            throw new KamusException(KamusErrorKind.Configuration, $"Cannot talk to the Kamus server at {url}: {ConnectionFailure.Describe(e, _baseUrl, _attemptTimeout)}. The request was not sent.", innerException: e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} failed: the Kamus server cannot be reached ({Reason(e)}).", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"Cannot reach the Kamus server at {url}: {ConnectionFailure.Describe(e, _baseUrl, _attemptTimeout)}{Attempts(state)}.", innerException: e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+            throw TimedOut(url, state, e);
         }
     }
+
+    private KamusException TimedOut(string url, AttemptState state, Exception e)
+    {
+        var last = state.LastFailure is { } failure ? "; last: " + ConnectionFailure.Describe(failure, _baseUrl, _attemptTimeout) : string.Empty;
+        return new KamusException(KamusErrorKind.Timeout, $"The Kamus server at {url} did not answer within {_totalTimeout} (TotalTimeout){Attempts(state)}{last}.", innerException: e);
+    }
+
+    private static string Attempts(AttemptState state) => state.Attempts > 1 ? $", after {state.Attempts} attempts" : string.Empty;
 
     // One attempt: an answer of any status, or the exception (the pipeline decides what is retried).
     private async Task<KamusResponse> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var status = "error";
+        state.Attempts++;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
-            request.Content = new ByteArrayContent(state.Content);
-            request.Content.Headers.ContentType = JsonMediaType;
+            using var request = new HttpRequestMessage(state.Content is null ? HttpMethod.Get : HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
+            if (state.Content is not null)
+            {
+                request.Content = new ByteArrayContent(state.Content);
+                request.Content.Headers.ContentType = JsonMediaType;
+            }
+
             if (state.Authenticated)
             {
                 var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -131,12 +162,19 @@ internal sealed class KamusTransport
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
-            return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response));
+            return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url };
+        }
+        catch (Exception e)
+        {
+            // Kept to say what happened when the deadline passes; the pipeline decides whether to retry.
+            state.LastFailure = e;
+            throw;
         }
         finally
         {
+            // The one GET names a service account in its path: it is tagged by its prefix, so names never become tag values.
             // Guarded: without a listener, recording would still JIT the instruments' generic code at startup.
-            var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Endpoint);
+            var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Content is null ? KamusEndpoints.PublicKeysV2 : state.Endpoint);
             if (KamusClientDiagnostics.Requests.Enabled)
             {
                 KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
@@ -170,10 +208,17 @@ internal sealed class KamusTransport
         return null;
     }
 
-    private static string Reason(Exception e) => e is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown ? error.ToString() : e.GetType().Name;
-
-    private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[] Content, bool Authenticated)
+    private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[]? Content, bool Authenticated)
     {
+        /// <summary>The request URL as shown in messages.</summary>
+        public string? Url { get; init; }
+
+        /// <summary>Attempts made so far (retries included).</summary>
+        public int Attempts { get; set; }
+
+        /// <summary>Why the latest attempt got no answer, to say what happened when the deadline passes.</summary>
+        public Exception? LastFailure { get; set; }
+
         public override string ToString() => $"AttemptState({Endpoint})";
     }
 }
