@@ -5,7 +5,8 @@ namespace Kamus.ColdStart;
 /// <summary>
 /// Diagnostic runs only (never timed): lists the methods the JIT compiles, by the runtime's own events, so that the
 /// report can say whose code a variant compiles. Started on the first line of Main when <see cref="FileVariable"/> names
-/// a file; the list is written there, one <c>Type::Method</c> per line, after the measured region.
+/// a file; the list is written there, one <c>Type::Method</c> per line, after the measured region, and next to it
+/// (<c>.loads</c>) each assembly loaded with the frames that loaded it.
 /// </summary>
 internal sealed class JitLog : EventListener
 {
@@ -17,8 +18,23 @@ internal sealed class JitLog : EventListener
     private readonly List<string> _methods = [];
     private readonly Lock _gate = new();
 
+    private readonly List<string> _loads = [];
+
     private JitLog()
     {
+        // Which code loaded each assembly: the innermost frames of the load, the first of ours marked.
+        AppDomain.CurrentDomain.AssemblyLoad += (_, args) =>
+        {
+            var frames = new System.Diagnostics.StackTrace(1, false).GetFrames()
+                .Select(f => f.GetMethod())
+                .Where(m => m?.DeclaringType is not null && m.DeclaringType.Namespace?.StartsWith("System.Runtime", StringComparison.Ordinal) != true)
+                .Select(m => $"{m!.DeclaringType!.FullName}::{m.Name}")
+                .Take(6);
+            lock (_gate)
+            {
+                _loads.Add($"{args.LoadedAssembly.GetName().Name} <- {string.Join(" <- ", frames)}");
+            }
+        };
     }
 
     public static JitLog? StartIfAsked() =>
@@ -31,6 +47,7 @@ internal sealed class JitLog : EventListener
         lock (_gate)
         {
             File.WriteAllLines(Environment.GetEnvironmentVariable(FileVariable)!, _methods);
+            File.WriteAllLines(Environment.GetEnvironmentVariable(FileVariable)! + ".loads", _loads);
         }
     }
 

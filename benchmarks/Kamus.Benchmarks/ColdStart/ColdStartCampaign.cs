@@ -60,9 +60,11 @@ internal static class ColdStartCampaign
                 if (Metrics.ResultsDirectory is { } resultsDirectory)
                 {
                     File.Copy(listFile, Path.Combine(resultsDirectory, $"ColdStart-jit-{variant}.txt"), overwrite: true);
+                    File.Copy(listFile + ".loads", Path.Combine(resultsDirectory, $"ColdStart-loads-{variant}.txt"), overwrite: true);
                 }
 
                 File.Delete(listFile);
+                File.Delete(listFile + ".loads");
             }
         }
 

@@ -5,7 +5,8 @@ namespace Kamus.Client.Tests.Transport;
 
 /// <summary>
 /// The client's hand-written decrypt bodies (<see cref="DecryptJson"/>) against the source-generated contracts the
-/// server uses: byte for byte when writing, the same result (or a <see cref="JsonException"/> from both) when reading.
+/// server uses: byte for byte when writing (both the copied plain values and the escaped ones), the same result (or a
+/// <see cref="JsonException"/> from both) when reading.
 /// </summary>
 public sealed class DecryptJsonTests
 {
@@ -13,6 +14,7 @@ public sealed class DecryptJsonTests
     {
         Array.Empty<string>(),
         new[] { "k2e.AAAA.BBBB-_", "k2.x" },
+        new[] { "env$abc/DEF09==:ghi", "k2.a.b-c_d" },
         new[] { "env$a+b/c==", "\"quoted\" \\ back", "tab\tnew\nline\u0001", "é ü 漢字 😀", "<script>&'`" },
     };
 

@@ -140,6 +140,12 @@ internal sealed class KamusResiliencePipeline
     public static bool IsTransient(Outcome<KamusResponse> outcome) =>
         outcome.Exception is { } exception ? IsTransient(exception) : outcome.Result is { } response && IsTransient(response.Status);
 
+    /// <summary>A passed deadline or attempt timeout.</summary>
+    public static bool IsTimeout(Exception exception) => exception is TimeoutRejectedException;
+
+    /// <summary>A call not attempted because the circuit breaker is open.</summary>
+    public static bool IsOpenCircuit(Exception exception) => exception is BrokenCircuitException;
+
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 

@@ -9,8 +9,6 @@ using Kamus.Client.Resilience;
 using Kamus.Client.Tokens;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Kamus.Client.Transport;
 
@@ -102,11 +100,12 @@ internal sealed class KamusTransport
             // The operation key is the request URL: a retry's log line says where it goes.
             return await _pipeline.ExecuteAsync(static (s, ct) => s.Transport.AttemptAsync(s, ct), state, url, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutRejectedException e)
+        // Polly's exceptions are recognised by the pipeline (catch clauses naming them would load Polly on every call).
+        catch (Exception e) when (KamusResiliencePipeline.IsTimeout(e))
         {
             throw TimedOut(url, state, e);
         }
-        catch (BrokenCircuitException e)
+        catch (Exception e) when (KamusResiliencePipeline.IsOpenCircuit(e))
         {
             throw new KamusException(KamusErrorKind.Unavailable, $"{method} {url} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
         }
