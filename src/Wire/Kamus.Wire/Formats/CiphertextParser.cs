@@ -139,6 +139,20 @@ internal static class CiphertextParser
             sealedText = sealedText[..sealedEnd];
         }
 
+        string? context = null;
+        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        if (separator >= 0)
+        {
+            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+            if (context is null)
+            {
+                reason = "the bound context is not canonical base64url of a valid context";
+                return false;
+            }
+
+            keyIdText = keyIdText[..separator];
+        }
+
         if (!V2Layout.IsValidKeyId(keyIdText))
         {
             reason = "the key id is not 1 to 32 characters of [A-Za-z0-9_-]";
@@ -155,7 +169,7 @@ internal static class CiphertextParser
         switch (format)
         {
             case CiphertextFormat.V2Value:
-                parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
+                parsed = new ParsedCiphertext(format, keyId, [], first, null, [], context);
                 break;
             case CiphertextFormat.V2WrappedKey:
                 if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
@@ -164,7 +178,7 @@ internal static class CiphertextParser
                     return false;
                 }
 
-                parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
+                parsed = new ParsedCiphertext(format, keyId, [], [], text, first, context);
                 break;
             default:
                 if (first.Length != KeyDerivation.KeySize + AesGcmSealer.Overhead)
@@ -179,9 +193,10 @@ internal static class CiphertextParser
                     return false;
                 }
 
-                // The sealed part is canonical, so it is exactly what V2Layout.FormatWrappedKey would encode: reuse the text.
+                // The key-id segment (with any context) and the sealed part are canonical, so they are exactly what
+                // V2Layout.FormatWrappedKey would encode: reuse the text.
                 var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
-                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first, context);
                 break;
         }
 

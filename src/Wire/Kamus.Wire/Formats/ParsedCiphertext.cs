@@ -7,8 +7,9 @@ namespace Kamus.Wire.Formats;
 /// </summary>
 internal sealed class ParsedCiphertext
 {
-    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey)
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null)
     {
+        Context = context;
         Format = format;
         KeyId = keyId;
         Iv = iv;
@@ -41,14 +42,17 @@ internal sealed class ParsedCiphertext
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
 
+    /// <summary>The <see cref="CiphertextContext"/> a v2 value is bound to, or <see langword="null"/> when unbound (and for upstream values).</summary>
+    public string? Context { get; }
+
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
     {
-        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity),
-        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity),
+        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity, Context),
+        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity, Context),
         _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
     };
 
-    /// <summary>Names the format and key id only.</summary>
-    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId})";
+    /// <summary>Names the format, key id and context only.</summary>
+    public override string ToString() => KeyId is null ? Format.ToString() : Context is null ? $"{Format} (key {KeyId})" : $"{Format} (key {KeyId}, bound to {Context})";
 }
