@@ -1,0 +1,139 @@
+using k8s;
+using k8s.Exceptions;
+using Kamus.Controller.Configuration;
+using Kamus.Controller.Diagnostics;
+using Kamus.Controller.Events;
+using Kamus.Controller.Informers;
+using Kamus.Controller.Leadership;
+using Kamus.Controller.Reconciliation;
+using Kamus.KeyManagement;
+using Kamus.KeyManagement.Ciphertexts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Kamus.Controller;
+
+/// <summary>Builds the KamusSecret controller, for <c>Program.cs</c> and for in-process hosting by tests.</summary>
+internal static partial class KamusControllerApplication
+{
+    /// <summary>
+    /// Builds the controller from <paramref name="args"/> and the usual configuration sources. <paramref name="configure"/>
+    /// runs before the settings are read, so it can add configuration or replace services (for example <see cref="TimeProvider"/>).
+    /// </summary>
+    /// <exception cref="KamusSettingsException">The configuration is unusable (no master key, no way to reach the API).</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+
+        var configuration = builder.Configuration;
+        var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
+        var kubernetes = configuration.GetSection(KubernetesOptions.SectionName).Get<KubernetesOptions>() ?? new KubernetesOptions();
+        var controller = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        var clientConfiguration = ClientConfiguration(kubernetes, controller);
+        var leaseNamespace = LeaseNamespace(controller.LeaderElection, configuration, kubernetes);
+
+        // The controller never encrypts and never runs with the development key: it decrypts what the server made.
+        var keys = KeyMaterial.Load(keyOptions, developmentMode: false);
+        var services = builder.Services;
+        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.SectionName))
+            .Validate(o => o.LeaderElection.RetryPeriod < o.LeaderElection.RenewDeadline && o.LeaderElection.RenewDeadline < o.LeaderElection.LeaseDuration,
+                "Controller:LeaderElection needs RetryPeriod < RenewDeadline < LeaseDuration.")
+            .Validate(o => o.RetryInitialDelay <= o.RetryMaxDelay && o.WatchInitialBackoff <= o.WatchMaxBackoff,
+                "Controller:RetryInitialDelay and Controller:WatchInitialBackoff must not exceed their maximums.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => keys);
+        services.AddSingleton(keys.Provider);
+        services.AddSingleton(keys.Upstream);
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, CiphertextWriteFormat.V2));
+        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
+        services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
+        services.AddSingleton(new LeaseLocation(leaseNamespace));
+        services.AddSingleton<KamusSecretCache>();
+        services.AddSingleton<ControllerMetrics>();
+        services.AddSingleton<KamusSecretInformer>();
+        services.AddSingleton<KamusSecretDecryptor>();
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton<KamusSecretReconciler>();
+        services.AddSingleton<ControllerLoop>();
+        services.AddSingleton<ControllerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
+
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+
+        _ = app.Services.GetRequiredService<KeyMaterial>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var api = kubernetes.ProxyUrl?.ToString() ?? "in-cluster configuration";
+            var keyIds = string.Join(",", keys.KeyIds);
+            LogStarting(logger, api, keyIds, controller.SetOwnerReference);
+        }
+        app.MapGet("/healthz", () => "ok");
+        return app;
+    }
+
+    private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions kubernetes, ControllerOptions controller)
+    {
+        KubernetesClientConfiguration configuration;
+        if (kubernetes.ProxyUrl is { } proxy)
+        {
+            if (!proxy.IsAbsoluteUri || proxy.Scheme is not ("http" or "https"))
+            {
+                throw new KamusSettingsException("Kubernetes:ProxyUrl must be an absolute http(s) URL, as kubectl proxy serves (for example http://127.0.0.1:8001).");
+            }
+
+            configuration = new KubernetesClientConfiguration { Host = proxy.ToString() };
+        }
+        else
+        {
+            try
+            {
+                configuration = KubernetesClientConfiguration.InClusterConfig();
+            }
+            catch (KubeConfigException e)
+            {
+                throw new KamusSettingsException("Not running in a pod (" + e.Message + "): set Kubernetes:ProxyUrl to the API's URL (for example kubectl proxy's http://127.0.0.1:8001).", e);
+            }
+        }
+
+        // Longer than a watch's own server-side timeout, so only the API server ends a healthy watch.
+        configuration.HttpClientTimeout = TimeSpan.FromSeconds(Math.Max(100, controller.WatchTimeoutSeconds + 30));
+        return configuration;
+    }
+
+    private static string? LeaseNamespace(LeaderElectionOptions election, ConfigurationManager configuration, KubernetesOptions kubernetes)
+    {
+        if (!election.Enabled)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(election.Namespace))
+        {
+            return election.Namespace;
+        }
+
+        if (configuration["POD_NAMESPACE"] is { Length: > 0 } podNamespace)
+        {
+            return podNamespace;
+        }
+
+        const string InClusterNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return kubernetes.ProxyUrl is null && File.Exists(InClusterNamespace) ? File.ReadAllText(InClusterNamespace).Trim() : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kamus controller: Kubernetes API via {Api}, key ids [{KeyIds}], SetOwnerReference={SetOwnerReference}.")]
+    private static partial void LogStarting(ILogger logger, string api, string keyIds, bool setOwnerReference);
+}
