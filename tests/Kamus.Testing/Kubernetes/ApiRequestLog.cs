@@ -14,7 +14,7 @@ public sealed class ApiRequestLog
     public Func<ApiRequest, ApiStatusException?>? Intercept { get; set; }
 
     /// <summary>The requests answered so far, in order.</summary>
-    public IReadOnlyList<ApiRequest> Requests => [.. _requests];
+    public IReadOnlyList<ApiRequest> All => [.. _requests];
 
     /// <summary>How many requests match <paramref name="predicate"/>.</summary>
     public int Count(Func<ApiRequest, bool> predicate) => _requests.Count(predicate);

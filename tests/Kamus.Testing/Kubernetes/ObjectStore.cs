@@ -444,6 +444,9 @@ public sealed class ObjectStore
     private void Store(ApiResource resource, string @namespace, string name, JsonObject item, string type)
     {
         item["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+
+        // Stored as the wire would carry it, so numbers read back as any numeric type (as parsed JSON does).
+        item = JsonNode.Parse(item.ToJsonString())!.AsObject();
         Objects(resource)[Key(@namespace, name)] = item;
         Publish(new Change(_resourceVersion, resource, type, (JsonObject)item.DeepClone()));
     }

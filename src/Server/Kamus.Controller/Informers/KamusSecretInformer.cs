@@ -164,6 +164,7 @@ internal sealed partial class KamusSecretInformer(
 
     private void Apply(WatchEventType type, KamusSecret item, WorkQueue queue)
     {
+        LogEvent(logger, type, item.Metadata?.NamespaceProperty, item.Metadata?.Name, item.Metadata?.ResourceVersion);
         switch (type)
         {
             case WatchEventType.Added:
@@ -194,6 +195,9 @@ internal sealed partial class KamusSecretInformer(
         KubernetesException k8s => $"{k8s.Status?.Code} {k8s.Status?.Reason}: {k8s.Status?.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Watch event {Type} for KamusSecret {Namespace}/{Name} at resourceVersion {ResourceVersion}.")]
+    private static partial void LogEvent(ILogger logger, WatchEventType type, string? @namespace, string? name, string? resourceVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} KamusSecrets at resourceVersion {ResourceVersion}; watching from there.")]
     private static partial void LogListed(ILogger logger, int count, string resourceVersion);
