@@ -9,7 +9,6 @@ using Kamus.Controller.Reconciliation;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Ciphertexts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Kamus.Controller;
 
@@ -30,19 +29,15 @@ internal static partial class KamusControllerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         var kubernetes = configuration.GetSection(KubernetesOptions.SectionName).Get<KubernetesOptions>() ?? new KubernetesOptions();
         var controller = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        Validate(controller);
         var clientConfiguration = ClientConfiguration(kubernetes, controller);
         var leaseNamespace = LeaseNamespace(controller.LeaderElection, configuration, kubernetes);
 
-        // The controller never encrypts and never runs with the development key: it decrypts what the server made.
-        var keys = KeyMaterial.Load(keyOptions, developmentMode: false);
+        // The controller never encrypts: it decrypts what the server made, with the same keys (and, like the server, the
+        // insecure development key only when Kamus:Development:Enabled=true).
+        var keys = KeyMaterial.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"));
         var services = builder.Services;
-        services.AddOptions<ControllerOptions>().Bind(configuration.GetSection(ControllerOptions.SectionName))
-            .Validate(o => o.LeaderElection.RetryPeriod < o.LeaderElection.RenewDeadline && o.LeaderElection.RenewDeadline < o.LeaderElection.LeaseDuration,
-                "Controller:LeaderElection needs RetryPeriod < RenewDeadline < LeaseDuration.")
-            .Validate(o => o.RetryInitialDelay <= o.RetryMaxDelay && o.WatchInitialBackoff <= o.WatchMaxBackoff,
-                "Controller:RetryInitialDelay and Controller:WatchInitialBackoff must not exceed their maximums.")
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.Configure<ControllerOptions>(configuration.GetSection(ControllerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => keys);
         services.AddSingleton(keys.Provider);
@@ -74,6 +69,11 @@ internal static partial class KamusControllerApplication
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
+        if (keys.UsesDevelopmentKey)
+        {
+            LogDevelopmentKey(logger);
+        }
+
         if (logger.IsEnabled(LogLevel.Information))
         {
             var api = kubernetes.ProxyUrl?.ToString() ?? "in-cluster configuration";
@@ -82,6 +82,33 @@ internal static partial class KamusControllerApplication
         }
         app.MapGet("/healthz", () => "ok");
         return app;
+    }
+
+    // Checked before anything starts, so a bad setting is one line naming it rather than a host failure.
+    private static void Validate(ControllerOptions options)
+    {
+        var failures = new List<string>();
+        if (new ControllerOptionsValidator().Validate(null, options) is { Failed: true } result)
+        {
+            // "Member: The field ControllerOptions.A.B must be ..." becomes "Controller:A:B must be ...".
+            failures.AddRange(result.Failures.Select(f => FieldPattern().Replace(f[(f.IndexOf(": ", StringComparison.Ordinal) + 2)..], m => "Controller:" + m.Groups[1].Value.Replace('.', ':'))));
+        }
+
+        var election = options.LeaderElection;
+        if (!(election.RetryPeriod < election.RenewDeadline && election.RenewDeadline < election.LeaseDuration))
+        {
+            failures.Add("Controller:LeaderElection needs RetryPeriod < RenewDeadline < LeaseDuration.");
+        }
+
+        if (options.RetryInitialDelay > options.RetryMaxDelay || options.WatchInitialBackoff > options.WatchMaxBackoff)
+        {
+            failures.Add("Controller:RetryInitialDelay and Controller:WatchInitialBackoff must not exceed RetryMaxDelay and WatchMaxBackoff.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new KamusSettingsException(string.Join(" ", failures));
+        }
     }
 
     private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions kubernetes, ControllerOptions controller)
@@ -133,6 +160,12 @@ internal static partial class KamusControllerApplication
         const string InClusterNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
         return kubernetes.ProxyUrl is null && File.Exists(InClusterNamespace) ? File.ReadAllText(InClusterNamespace).Trim() : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"The field ControllerOptions\.([A-Za-z.]+)")]
+    private static partial System.Text.RegularExpressions.Regex FieldPattern();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: the well-known development key (key id 'dev') is in use (Kamus:Development:Enabled=true). Never use this in production.")]
+    private static partial void LogDevelopmentKey(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus controller: Kubernetes API via {Api}, key ids [{KeyIds}], SetOwnerReference={SetOwnerReference}.")]
     private static partial void LogStarting(ILogger logger, string api, string keyIds, bool setOwnerReference);

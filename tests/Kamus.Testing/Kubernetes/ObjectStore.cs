@@ -241,7 +241,8 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Waits until <paramref name="condition"/> holds, re-checking it after every change to the store (no polling).
+    /// Waits until <paramref name="condition"/> holds, re-checking it after every change to the store, and at least
+    /// every 25 ms for conditions on state outside the store (a controller's metrics or leadership).
     /// </summary>
     /// <exception cref="TimeoutException">It did not hold within <paramref name="timeout"/>; the message says what was awaited.</exception>
     public async Task WaitUntilAsync(Func<ObjectStore, bool> condition, string description, TimeSpan? timeout = null)
@@ -261,14 +262,12 @@ public sealed class ObjectStore
                 return;
             }
 
-            try
-            {
-                await changed.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
+            if (deadline.IsCancellationRequested)
             {
                 throw new TimeoutException($"The Kubernetes API stand-in never reached: {description}.");
             }
+
+            await Task.WhenAny(changed, Task.Delay(25, CancellationToken.None));
         }
     }
 
