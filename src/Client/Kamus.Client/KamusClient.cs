@@ -64,7 +64,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, factory.CreateLogger<FileTokenSource>());
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
-        _api = new KamusApi(transport, options.MaxConcurrency, logger);
+        _api = new KamusApi(transport, options, logger);
         _fastPath = new EnvelopeFastPath(options.EnableEnvelopeFastPath, options.DataKeyCacheSize);
         _decryptor = new BatchDecryptor(_api, _fastPath, logger);
     }

@@ -4,6 +4,7 @@ using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
 using Kamus.KeyManagement;
+using Kamus.KeyManagement.Aes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -79,6 +80,7 @@ internal partial class KamusServerApplication
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
         LogStartup(app, kamus, keys);
+        WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
@@ -148,6 +150,19 @@ internal partial class KamusServerApplication
             LogKeys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
         }
     }
+
+    // Upstream's Helm chart shipped a default key; values files made with it still carry it (deploy/helm/kamus warns too).
+    private static void WarnOfPublishedKeys(WebApplication app, KeyManagementOptions keyOptions)
+    {
+        var published = PublishedUpstreamKey.FindIn(keyOptions);
+        if (published.Count > 0)
+        {
+            LogPublishedKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server"), string.Join(", ", published));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Settings} is the key upstream Kamus's Helm chart published as its default; anything encrypted under it is readable by anyone. Old values still decrypt: add a new key to KeyManagement:KeyRing, make it current, re-encrypt, then remove this one (docs/deploy.md, \"Rotating the master key\").")]
+    private static partial void LogPublishedKey(ILogger logger, string settings);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEVELOPMENT MODE: tokens are checked against a static map of {Count} tokens instead of the Kubernetes TokenReview API. Never use this in production.")]
     private static partial void LogDevelopmentMode(ILogger logger, int count);

@@ -1,15 +1,17 @@
 using Kamus.Wire.Crypto;
+using Kamus.Wire.Formats;
 
 namespace Kamus.Client.FastPath;
 
 /// <summary>
-/// A bounded least-recently-used cache of unwrapped envelope data keys, by wrapped key text. Evicted keys and, on
+/// A bounded least-recently-used cache of unwrapped envelope data keys, by envelope format and wrapped key text (a
+/// key unwrapped for one format is never used for another: AES-GCM keys never decrypt CBC payloads). Evicted keys and, on
 /// <see cref="Dispose"/>, all keys are zeroed. It holds keys only, never plaintext.
 /// </summary>
 internal sealed class DataKeyCache : IDisposable
 {
     private readonly int _capacity;
-    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(CiphertextFormat Format, string WrappedKey), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -31,11 +33,11 @@ internal sealed class DataKeyCache : IDisposable
         }
     }
 
-    public bool TryGet(string wrappedKey, out DataKey key)
+    public bool TryGet(CiphertextFormat format, string wrappedKey, out DataKey key)
     {
         lock (_gate)
         {
-            if (!_disposed && _entries.TryGetValue(wrappedKey, out var node))
+            if (!_disposed && _entries.TryGetValue((format, wrappedKey), out var node))
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
@@ -49,25 +51,25 @@ internal sealed class DataKeyCache : IDisposable
     }
 
     /// <summary>Adds a key and returns the cached one (an existing key wins, and <paramref name="key"/> is then zeroed).</summary>
-    public DataKey Add(string wrappedKey, DataKey key)
+    public DataKey Add(CiphertextFormat format, string wrappedKey, DataKey key)
     {
         DataKey? evicted = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_entries.TryGetValue(wrappedKey, out var existing))
+            if (_entries.TryGetValue((format, wrappedKey), out var existing))
             {
                 evicted = key;
                 key = existing.Value.Key;
             }
             else
             {
-                _entries[wrappedKey] = _recency.AddFirst(new Entry(wrappedKey, key));
+                _entries[(format, wrappedKey)] = _recency.AddFirst(new Entry((format, wrappedKey), key));
                 if (_entries.Count > _capacity)
                 {
                     var last = _recency.Last!;
                     _recency.RemoveLast();
-                    _entries.Remove(last.Value.WrappedKey);
+                    _entries.Remove(last.Value.Id);
                     evicted = last.Value.Key;
                 }
             }
@@ -101,7 +103,7 @@ internal sealed class DataKeyCache : IDisposable
 
     public override string ToString() => $"DataKeyCache({Count}/{_capacity})";
 
-    private sealed record Entry(string WrappedKey, DataKey Key)
+    private sealed record Entry((CiphertextFormat Format, string WrappedKey) Id, DataKey Key)
     {
         public override string ToString() => "Entry(redacted)";
     }
