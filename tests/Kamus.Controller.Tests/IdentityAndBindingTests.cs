@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using k8s;
 using Kamus.Client.Tests.Formats;
 using Kamus.Controller.Tests.Support;
 using Kamus.Testing.Kubernetes;
@@ -32,6 +34,36 @@ public sealed class IdentityAndBindingTests(Encryptor encryptor) : IClassFixture
                 Assert.Equal(vectors[i].Plaintext, text[$"v{i}"]);
             }
         }
+    }
+
+    [Fact]
+    public async Task An_upstream_manifest_applies_as_it_is()
+    {
+        await using var scenario = await ControllerScenario.StartAsync();
+        var vector = CompatVectors.All.First(v => v.Id == "default:kamus-example-sa" && !v.IsEnvelope);
+        var data = await encryptor.UnboundAsync("default", "kamus-example-sa", new Dictionary<string, string> { ["key3"] = Convert.ToBase64String("-----BEGIN KEY-----"u8) });
+        // The shape of upstream's tests/crd-controller/tls-KamusSecretV1Alpha2.yaml: no namespace, a custom type, both maps.
+        var yaml = $"""
+            apiVersion: "soluto.com/v1alpha2"
+            kind: KamusSecret
+            metadata:
+              name: my-tls-secret
+            type: TlsSecret
+            stringData:
+              key: {vector.Ciphertext}
+            data:
+              key3: {data["key3"]}
+            serviceAccount: kamus-example-sa
+            """;
+        var manifest = JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<object>(yaml)))!.AsObject();
+
+        scenario.Objects.Create(ApiResource.KamusSecrets, "default", manifest);
+
+        await scenario.Objects.WaitUntilAsync(_ => scenario.Objects.Get(ApiResource.Secrets, "default", "my-tls-secret") is not null, "Secret default/my-tls-secret");
+        var secret = scenario.Objects.Get(ApiResource.Secrets, "default", "my-tls-secret")!;
+        Assert.Equal("TlsSecret", secret["type"]!.GetValue<string>());
+        Assert.Equal(vector.Plaintext, Manifests.Text(secret)["key"]);
+        Assert.Equal("-----BEGIN KEY-----", Manifests.Text(secret)["key3"]);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using Kamus.Controller.Tests.Support;
 using Kamus.Testing;
 using Kamus.Testing.Kubernetes;
@@ -24,7 +26,7 @@ public sealed class LeastPrivilegeTests(Encryptor encryptor) : IClassFixture<Enc
     ];
 
     [Fact]
-    public async Task Every_request_of_a_full_life_cycle_is_within_the_documented_rules()
+    public async Task Every_request_of_a_full_life_cycle_is_within_the_documented_rules_and_allowed_by_the_shipped_RBAC()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var scenario = await ControllerScenario.StartAsync(options => options.TimeProvider = time, api =>
@@ -45,10 +47,45 @@ public sealed class LeastPrivilegeTests(Encryptor encryptor) : IClassFixture<Enc
         Assert.Contains(requests, r => r is { Verb: "delete", Resource: "secrets" });
         Assert.Contains(requests, r => r is { Verb: "update", Resource: "secrets" });
         Assert.Contains(requests, r => r is { Verb: "create", Resource: "events" });
+        var shipped = ShippedRules();
         foreach (var request in requests)
         {
             Assert.True(Allowed(request), $"not allowed by the documented RBAC rules: {request.Verb} {request.Group}/{request.RbacResource} in {request.Namespace ?? "(all namespaces)"}");
+            Assert.True(shipped.Any(rule => rule.Allows(request)), $"not allowed by deploy/kubernetes/controller/rbac.yaml: {request.Verb} {request.Group}/{request.RbacResource} {request.Name}");
         }
+    }
+
+    // The ClusterRole and Role of deploy/kubernetes/controller/rbac.yaml, as the API server would evaluate them.
+    private static List<ShippedRule> ShippedRules()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Kamus.Client.sln")))
+        {
+            directory = directory.Parent ?? throw new DirectoryNotFoundException("Kamus.Client.sln was not found above the test output directory.");
+        }
+
+        var yaml = File.ReadAllText(Path.Combine(directory.FullName, "deploy", "kubernetes", "controller", "rbac.yaml"));
+        var rules = new List<ShippedRule>();
+        foreach (var item in KubernetesYaml.LoadAllFromString(yaml))
+        {
+            var (scope, policy) = item switch
+            {
+                V1ClusterRole role => ((string?)null, role.Rules),
+                V1Role role => (role.Metadata.NamespaceProperty, role.Rules),
+                _ => (null, null),
+            };
+            rules.AddRange(policy?.Select(rule => new ShippedRule(rule, scope)) ?? []);
+        }
+
+        return rules;
+    }
+
+    private sealed record ShippedRule(V1PolicyRule Rule, string? Namespace)
+    {
+        public bool Allows(ApiRequest request) =>
+            Rule.ApiGroups.Contains(request.Group) && Rule.Resources.Contains(request.RbacResource) && Rule.Verbs.Contains(request.Verb)
+            && (Namespace is null || Namespace == request.Namespace)
+            && (Rule.ResourceNames is not { Count: > 0 } names || (request.Name is not null && names.Contains(request.Name)));
     }
 
     private static bool Allowed(ApiRequest request) => Rules.Any(rule =>

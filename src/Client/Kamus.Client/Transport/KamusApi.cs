@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
+using Kamus.Wire.Formats;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
