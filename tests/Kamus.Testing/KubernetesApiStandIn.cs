@@ -158,13 +158,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
                 context.Abort();
                 return;
             case StandInFailure.ServerError:
-                await WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
                 return;
             case StandInFailure.ServiceUnavailable:
-                await WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
                 return;
             case StandInFailure.Forbidden:
-                await WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
+                await ApiAnswers.WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
                 return;
         }
 
@@ -175,14 +175,14 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         }
         catch (JsonException)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
             return;
         }
 
         if (request?["kind"]?.GetValue<string>() != "TokenReview" || request["apiVersion"]?.GetValue<string>() != "authentication.k8s.io/v1"
             || request["spec"]?["token"]?.GetValue<string>() is not { Length: > 0 } token)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
             return;
         }
 
@@ -242,23 +242,6 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     }
 
     private static JsonObject Unauthenticated(string error) => new() { ["user"] = new JsonObject(), ["error"] = error };
-
-    private static Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
-    {
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-            ["code"] = code,
-        };
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
-    }
 
     private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt);
 }

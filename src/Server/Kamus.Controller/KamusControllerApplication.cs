@@ -39,10 +39,7 @@ internal static partial class KamusControllerApplication
         var services = builder.Services;
         services.Configure<ControllerOptions>(configuration.GetSection(ControllerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => keys);
-        services.AddSingleton(keys.Provider);
-        services.AddSingleton(keys.Upstream);
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, CiphertextWriteFormat.V2));
+        services.AddKeyMaterial(keys, CiphertextWriteFormat.V2);
         services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
         services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
         services.AddSingleton(new LeaseLocation(leaseNamespace));
@@ -56,17 +53,7 @@ internal static partial class KamusControllerApplication
         services.AddSingleton<ControllerService>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
 
-        WebApplication app;
-        try
-        {
-            app = builder.Build();
-        }
-        catch
-        {
-            keys.Dispose();
-            throw;
-        }
-
+        var app = keys.BuildOwning(builder.Build);
         _ = app.Services.GetRequiredService<KeyMaterial>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
         if (keys.UsesDevelopmentKey)

@@ -40,10 +40,7 @@ internal partial class KamusServerApplication
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
-        services.AddSingleton(_ => keys);
-        services.AddSingleton(keys.Provider);
-        services.AddSingleton(keys.Upstream);
+        services.AddKeyMaterial(keys, kamus.Encryption.Format);
         if (kamus.Development.Enabled)
         {
             services.AddSingleton<ITokenReviewer>(DevelopmentTokenReviewer.FromFile(kamus.Development.TokensFile));
@@ -55,7 +52,6 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -67,17 +63,7 @@ internal partial class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        WebApplication app;
-        try
-        {
-            app = builder.Build();
-        }
-        catch
-        {
-            keys.Dispose();
-            throw;
-        }
-
+        var app = keys.BuildOwning(builder.Build);
         _ = app.Services.GetRequiredService<KeyMaterial>();
         LogStartup(app, kamus, keys);
         WarnOfPublishedKeys(app, keyOptions);

@@ -26,7 +26,7 @@ internal sealed class ResourceRoutes(ObjectStore store, WatchOptions watchOption
         var request = Parse(context, core);
         if (request is null)
         {
-            await WriteAsync(context, 404, ApiStatusException.Status(404, "NotFound", "the server could not find the requested resource"));
+            await ApiAnswers.WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
             return;
         }
 
@@ -45,16 +45,16 @@ internal sealed class ResourceRoutes(ObjectStore store, WatchOptions watchOption
                     await WatchAsync(context, resource, @namespace);
                     return;
                 case "list":
-                    await WriteAsync(context, 200, ListBody(context, resource, @namespace));
+                    await ApiAnswers.WriteAsync(context, 200, ListBody(context, resource, @namespace));
                     break;
                 case "get":
-                    await WriteAsync(context, 200, store.Get(resource, @namespace!, name!) ?? throw ApiStatusException.NotFound(resource, name!));
+                    await ApiAnswers.WriteAsync(context, 200, store.Get(resource, @namespace!, name!) ?? throw ApiStatusException.NotFound(resource, name!));
                     break;
                 case "create":
-                    await WriteAsync(context, 201, store.Create(resource, @namespace!, await ReadObjectAsync(context)));
+                    await ApiAnswers.WriteAsync(context, 201, store.Create(resource, @namespace!, await ReadObjectAsync(context)));
                     break;
                 case "update":
-                    await WriteAsync(context, 200, store.Replace(resource, @namespace!, name!, await ReadObjectAsync(context), status));
+                    await ApiAnswers.WriteAsync(context, 200, store.Replace(resource, @namespace!, name!, await ReadObjectAsync(context), status));
                     break;
                 case "patch":
                     var contentType = context.Request.ContentType ?? "";
@@ -63,13 +63,13 @@ internal sealed class ResourceRoutes(ObjectStore store, WatchOptions watchOption
                         throw new ApiStatusException(415, "UnsupportedMediaType", $"the stand-in only models merge patches, not {contentType}");
                     }
 
-                    await WriteAsync(context, 200, store.Patch(resource, @namespace!, name!, await ReadObjectAsync(context), status));
+                    await ApiAnswers.WriteAsync(context, 200, store.Patch(resource, @namespace!, name!, await ReadObjectAsync(context), status));
                     break;
                 case "delete":
                     var options = context.Request.ContentLength is > 0 ? await ReadObjectAsync(context) : [];
                     store.Delete(resource, @namespace!, name!, options["preconditions"]?["uid"]?.GetValue<string>(), options["preconditions"]?["resourceVersion"]?.GetValue<string>(),
                         options["propagationPolicy"]?.GetValue<string>() ?? context.Request.Query["propagationPolicy"].FirstOrDefault() ?? "Background");
-                    await WriteAsync(context, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = name, ["kind"] = resource.Plural } });
+                    await ApiAnswers.WriteAsync(context, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = name, ["kind"] = resource.Plural } });
                     break;
                 default:
                     throw new ApiStatusException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
@@ -80,7 +80,7 @@ internal sealed class ResourceRoutes(ObjectStore store, WatchOptions watchOption
         catch (ApiStatusException e)
         {
             log.Record(verb, resource, @namespace, name, status, e.Code);
-            await WriteAsync(context, e.Code, e.ToStatus());
+            await ApiAnswers.WriteAsync(context, e.Code, e.ToStatus());
         }
     }
 
@@ -238,12 +238,5 @@ internal sealed class ResourceRoutes(ObjectStore store, WatchOptions watchOption
         {
             throw ApiStatusException.BadRequest("the body is not JSON");
         }
-    }
-
-    private static Task WriteAsync(HttpContext context, int code, JsonObject body)
-    {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 }
