@@ -31,6 +31,10 @@ public sealed class ReconcileTests(Encryptor encryptor) : IClassFixture<Encrypto
 
         var ready = await scenario.ReadyAsync("db", "True", "Synced");
         Assert.Contains("3 key(s) decrypted for apps:orders", ready["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var logs = string.Join("\n", scenario.Controller.Logs.GetSnapshot().Select(r => r.Message + r.Exception));
+        Assert.Contains("Secret Created with 3 key(s)", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("p@ss:w0rd", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(strings["password"], logs, StringComparison.Ordinal);
         await scenario.Objects.WaitUntilAsync(_ => scenario.Events("db").Any(e => e["reason"]!.GetValue<string>() == "Created"), "a Created Event");
         var created = scenario.Events("db").Single(e => e["reason"]!.GetValue<string>() == "Created");
         Assert.Equal("Normal", created["type"]!.GetValue<string>());

@@ -30,7 +30,7 @@ internal static partial class KamusControllerApplication
         var kubernetes = configuration.GetSection(KubernetesOptions.SectionName).Get<KubernetesOptions>() ?? new KubernetesOptions();
         var controller = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(controller);
-        var clientConfiguration = ClientConfiguration(kubernetes, controller);
+        var clientConfiguration = ClientConfiguration(kubernetes);
         var leaseNamespace = LeaseNamespace(controller.LeaderElection, configuration, kubernetes);
 
         // The controller never encrypts: it decrypts what the server made, with the same keys (and, like the server, the
@@ -98,7 +98,7 @@ internal static partial class KamusControllerApplication
         }
     }
 
-    private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions kubernetes, ControllerOptions controller)
+    private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions kubernetes)
     {
         KubernetesClientConfiguration configuration;
         if (kubernetes.ProxyUrl is { } proxy)
@@ -122,8 +122,7 @@ internal static partial class KamusControllerApplication
             }
         }
 
-        // Longer than a watch's own server-side timeout, so only the API server ends a healthy watch.
-        configuration.HttpClientTimeout = TimeSpan.FromSeconds(Math.Max(100, controller.WatchTimeoutSeconds + 30));
+        // The client's request timeout (100 s) does not apply to watches: the API server ends those (WatchTimeoutSeconds).
         return configuration;
     }
 
