@@ -62,9 +62,11 @@ internal sealed partial class KamusSecretInformer(
             {
                 return;
             }
-            catch (Exception e) when (IsApiFailure(e))
+#pragma warning disable CA1031 // Never give up: whatever failed, list again after a backoff.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                // A failed list: nothing is known to be current, so the next attempt lists again.
+                // A failed list (or a bug): nothing is known to be current, so the next attempt lists again.
                 metrics.WatchRestarted(IsGone(e) ? WatchRestartReason.Expired : WatchRestartReason.Error);
                 LogListFailed(logger, Describe(e));
                 version = null;
@@ -129,7 +131,9 @@ internal sealed partial class KamusSecretInformer(
         {
             throw;
         }
-        catch (Exception e) when (IsApiFailure(e))
+#pragma warning disable CA1031 // A broken stream, an unreadable event or a refused watch: resume after a backoff.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             expired |= IsGone(e);
             failure ??= Describe(e);
@@ -165,6 +169,11 @@ internal sealed partial class KamusSecretInformer(
     private void Apply(WatchEventType type, KamusSecret item, WorkQueue queue)
     {
         LogEvent(logger, type, item.Metadata?.NamespaceProperty, item.Metadata?.Name, item.Metadata?.ResourceVersion);
+        if (type != WatchEventType.Bookmark && (item.Metadata?.Name is null || item.Metadata.NamespaceProperty is null))
+        {
+            return;
+        }
+
         switch (type)
         {
             case WatchEventType.Added:
@@ -184,9 +193,6 @@ internal sealed partial class KamusSecretInformer(
 
     private static bool IsGone(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } || e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone };
-
-    private static bool IsApiFailure(Exception e) =>
-        e is HttpOperationException or KubernetesException or HttpRequestException or IOException or System.Text.Json.JsonException or TimeoutException or OperationCanceledException;
 
     // The status and the API server's own message; never a request or response body beyond a Status.
     private static string Describe(Exception e) => e switch

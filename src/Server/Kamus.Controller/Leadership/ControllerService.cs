@@ -87,7 +87,17 @@ internal sealed partial class ControllerService(
         await term.CancelAsync().ConfigureAwait(false);
         if (running is not null)
         {
-            await running.ConfigureAwait(false);
+            try
+            {
+                await running.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The loop's parts never give up on their own; should one fail anyway, campaign again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogElectionFailed(logger, e.GetType().Name, e.Message);
+            }
+
             LogStoppedLeading(logger, identity.Name);
             if (stoppingToken.IsCancellationRequested)
             {
