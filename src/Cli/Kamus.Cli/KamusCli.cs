@@ -27,6 +27,8 @@ public static class KamusCli
             EncryptSecretCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
+            RewrapCommand.Create(runner),
+            PublicKeyCommand.Create(runner),
         };
         root.Options.Add(verbose);
 

@@ -3,6 +3,7 @@ using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
+using Kamus.Client.Offline;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -136,6 +137,14 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        return _api.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -156,6 +165,20 @@ public sealed class KamusClient : IKamusClient, IDisposable
         using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
         return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        if (ciphertexts.Count == 0)
+        {
+            return [];
+        }
+
+        return await _api.RewrapAsync(serviceAccount, @namespace, ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Zeroes the cached data keys and releases the connection pool (when this client created it).</summary>

@@ -7,7 +7,9 @@ using Kamus.Controller.Informers;
 using Kamus.Controller.Leadership;
 using Kamus.Controller.Reconciliation;
 using Kamus.KeyManagement;
+using Kamus.KeyManagement.Aes;
 using Kamus.KeyManagement.Ciphertexts;
+using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Kamus.Controller;
@@ -35,11 +37,20 @@ internal static partial class KamusControllerApplication
 
         // The controller never encrypts: it decrypts what the server made, with the same keys (and, like the server, the
         // insecure development key only when Kamus:Development:Enabled=true).
-        var keys = KeyMaterial.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"));
+        var keys = KeyMaterial.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"), configuration);
+        var offline = LoadOfflineKeys(keyOptions, keys);
         var services = builder.Services;
         services.Configure<ControllerOptions>(configuration.GetSection(ControllerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddKeyMaterial(keys, CiphertextWriteFormat.V2);
+        services.AddHttpClient();
+        // Factory registrations so the container disposes the keys (zeroes them, closes HSM and KMS clients) with the app.
+        services.AddSingleton(_ => keys);
+        if (offline is not null)
+        {
+            services.AddSingleton(_ => offline);
+        }
+
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, CiphertextWriteFormat.V2, keys.Cloud, sp.GetService<OfflineKeyRing>()));
         services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
         services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
         services.AddSingleton(new LeaseLocation(leaseNamespace));
@@ -53,8 +64,22 @@ internal static partial class KamusControllerApplication
         services.AddSingleton<ControllerService>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
 
-        var app = keys.BuildOwning(builder.Build);
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            offline?.Dispose();
+            keys.Dispose();
+            throw;
+        }
+
         _ = app.Services.GetRequiredService<KeyMaterial>();
+        _ = app.Services.GetService<OfflineKeyRing>();
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
         if (keys.UsesDevelopmentKey)
         {
@@ -69,6 +94,21 @@ internal static partial class KamusControllerApplication
         }
         app.MapGet("/healthz", () => "ok");
         return app;
+    }
+
+    // Offline values (k2h.) in a KamusSecret open with the server's offline keys (KeyManagement:Offline), when configured.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            return OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey).AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
     }
 
     // Checked before anything starts, so a bad setting is one line naming it rather than a host failure.

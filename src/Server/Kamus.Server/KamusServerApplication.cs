@@ -5,6 +5,7 @@ using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -29,18 +30,23 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled);
+        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
             throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
+        var offline = LoadOfflineKeys(keyOptions, keys);
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddKeyMaterial(keys, kamus.Encryption.Format);
+        services.AddHttpClient();
+        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
+        services.AddSingleton(_ => keys);
+        services.AddSingleton(keys.Provider);
+        services.AddSingleton(keys.Upstream);
         if (kamus.Development.Enabled)
         {
             services.AddSingleton<ITokenReviewer>(DevelopmentTokenReviewer.FromFile(kamus.Development.TokensFile));
@@ -52,6 +58,17 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
+        if (offline is not null)
+        {
+            // A factory registration, like the keys', so the container zeroes the seed with the app.
+            services.AddSingleton(_ => offline);
+        }
+
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
+        services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
+        services.AddSingleton<AuthenticatedRequests>();
+        services.AddSingleton<RewrapEndpoints>();
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -63,9 +80,23 @@ internal partial class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        var app = keys.BuildOwning(builder.Build);
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            offline?.Dispose();
+            keys.Dispose();
+            throw;
+        }
+
         _ = app.Services.GetRequiredService<KeyMaterial>();
-        LogStartup(app, kamus, keys);
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
+        _ = app.Services.GetService<OfflineKeyRing>();
+        LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
@@ -74,8 +105,27 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
+        app.MapGet(PublicKeyEndpoints.Route, app.Services.GetRequiredService<PublicKeyEndpoints>().GetAsync);
         HealthEndpoints.Map(app);
         return app;
+    }
+
+    // Startup, once, before any request: the in-process providers answer synchronously, and a cloud KMS's one round trip
+    // here is what lets a wrong seed or signing key stop the server with a clear line instead of failing requests.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
+            return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
     }
 
     private static void Validate(KamusServerOptions options)
@@ -101,7 +151,7 @@ internal partial class KamusServerApplication
         }
     }
 
-    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys)
+    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys, OfflineKeyRing? offline)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server");
         if (kamus.Development.Enabled)
@@ -122,9 +172,25 @@ internal partial class KamusServerApplication
             LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
+        {
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            LogCloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             LogSharedUpstreamKey(logger);
+        }
+
+        if (offline is not null)
+        {
+            if (offline.IsInsecureDevelopmentRing)
+            {
+                LogDevelopmentOfflineKeys(logger);
+            }
+
+            LogOfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
         }
 
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
@@ -156,11 +222,20 @@ internal partial class KamusServerApplication
     [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: no master key is configured, so the well-known development key (key id 'dev') is in use. Anything encrypted now is readable by anyone.")]
     private static partial void LogDevelopmentKey(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: offline encryption keys are derived from the development key; anyone can derive them.")]
+    private static partial void LogDevelopmentOfflineKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline encryption: key epoch {Epoch}; key statements are signed by the key with SHA-256 fingerprint {SignerFingerprint} (publish it for users to pin).")]
+    private static partial void LogOfflineKeys(ILogger logger, int epoch, string signerFingerprint);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
     private static partial void LogSharedUpstreamKey(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
     private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    private static partial void LogCloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);

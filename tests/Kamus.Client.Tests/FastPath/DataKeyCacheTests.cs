@@ -1,5 +1,4 @@
 using Kamus.Wire.Crypto;
-using Kamus.Client.FastPath;
 using Kamus.Wire.Formats;
 
 namespace Kamus.Client.Tests.FastPath;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
 using Kamus.Wire.Formats;
+using Kamus.Client.Offline;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -122,6 +123,34 @@ internal sealed class KamusApi
     private static KamusException NoBinding(string path, HttpStatusCode? status) =>
         new(KamusErrorKind.Protocol, $"POST {path}: the server does not bind values to a context (it is upstream Kamus, or an older Kamus for .NET); upgrade the encryptor, or encrypt unbound.", status);
 
+    /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
+    public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    {
+        var endpoint = KamusEndpoints.PublicKey(@namespace, serviceAccount);
+        var response = await _transport.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw new KamusException(
+                KamusErrorKind.Configuration,
+                $"GET {endpoint} failed with HTTP 404: this server offers no public keys (its KeyManagement:Offline is not set, or it is an older Kamus). Encrypt through the server instead, or ask its operators to enable offline keys.",
+                response.Status);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, endpoint, isDecrypt: false, method: "GET");
+        }
+
+        try
+        {
+            return KamusPublicKeyStatement.Parse(response.Body);
+        }
+        catch (KamusException e)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
+        }
+    }
+
     /// <summary>
     /// Decrypts <paramref name="ciphertexts"/> remotely: one outcome per item, in order. Batches are split to fit the
     /// server's limits; a value too long for any request fails here, unsent.
@@ -227,6 +256,43 @@ internal sealed class KamusApi
         }
 
         return results;
+    }
+
+    /// <summary>Re-encrypts <paramref name="ciphertexts"/> (<c>/api/v2/rewrap</c>): one outcome per item, in order.</summary>
+    /// <exception cref="KamusException">The call failed as a whole.</exception>
+    public async Task<RewrapOutcome[]> RewrapAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    {
+        var request = new RewrapRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = [.. ciphertexts] };
+        var response = await _transport.PostAsync(KamusEndpoints.RewrapV2, request, KamusProtocolJsonContext.Default.RewrapRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, KamusEndpoints.RewrapV2, isDecrypt: false);
+        }
+
+        var answer = Deserialize(response, KamusProtocolJsonContext.Default.RewrapResponse, KamusEndpoints.RewrapV2);
+        if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
+        }
+
+        var outcomes = new RewrapOutcome[ciphertexts.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = answer.Items[i] switch
+            {
+                { Error: null, Data: { Length: > 0 } data } => RewrapOutcome.Success(ciphertexts[i], data),
+                { Error: var error } when WireErrorKinds.TryParse(error, out var kind) => RefusedRewrap(ciphertexts[i], kind),
+                _ => RewrapOutcome.Failure(ciphertexts[i], new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered an unreadable result.")),
+            };
+        }
+
+        return outcomes;
+    }
+
+    private static RewrapOutcome RefusedRewrap(string ciphertext, WireErrorKind kind)
+    {
+        var fingerprint = CiphertextFingerprint.Of(ciphertext);
+        return RewrapOutcome.Failure(ciphertext, new KamusException(StatusErrors.KindOf(kind), $"Re-encrypting {fingerprint} failed: the server answered {WireErrorKinds.Name(kind)}.") { CiphertextFingerprint = fingerprint });
     }
 
     private async Task<DecryptOutcome[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)

@@ -21,4 +21,5 @@ internal static class ErrorMessages
     public const string InvalidContexts = "invalid field: contexts (each names an item and is kind:rest, at most 1024 bytes)";
     public const string ContextsNeedV2 = "contexts need the v2 format (Kamus:Encryption:Format=V2)";
     public const string InternalError = "internal error";
+    public const string OfflineKeysDisabled = "offline encryption is not enabled on this server (KeyManagement:Offline)";
 }
