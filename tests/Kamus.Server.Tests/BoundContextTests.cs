@@ -79,6 +79,19 @@ public sealed class BoundContextTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.False((await service.DecryptBoundAsync(new ServiceAccountIdentity("ns-a", "sa2"), items["password"], Bound, otherScope)).Succeeded);
     }
 
+    [Fact]
+    public async Task Rewrapping_keeps_a_config_bound_value_bound_to_the_same_context()
+    {
+        var value = (await Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["db"] = "s3cret" }, new Dictionary<string, string> { ["db"] = "config:Db" }))["db"];
+        var rewrapper = fixture.Host.Services.GetRequiredService<CiphertextRewrapper>();
+
+        var outcome = Assert.Single(await rewrapper.RewrapAsync(new ServiceAccountIdentity("ns-a", "sa1"), [value]));
+
+        Assert.NotEqual(value, outcome.Ciphertext);
+        Assert.Equal("config:Db", CiphertextParser.Parse(outcome.Ciphertext).Context);
+        Assert.Equal((HttpStatusCode.OK, "s3cret"), await Api.DecryptTextAsync(ServerFixture.TokenA1, outcome.Ciphertext));
+    }
+
     [Theory]
     [InlineData("missing", "kamussecret:ns-a/db/x")]
     [InlineData("a", "no-kind")]
