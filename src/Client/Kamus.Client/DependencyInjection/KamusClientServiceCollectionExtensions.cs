@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+// Extension methods live in the namespace of the type they extend, as Microsoft.Extensions' own do.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
 
 /// <summary>Registers <see cref="KamusClient"/> with dependency injection.</summary>
 public static class KamusClientServiceCollectionExtensions

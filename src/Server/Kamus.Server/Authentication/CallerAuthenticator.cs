@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Kamus.Wire.Identity;
 using Kamus.Server.Audit;
+using Kamus.Server.Endpoints;
 using Microsoft.Net.Http.Headers;
 
 namespace Kamus.Server.Authentication;
