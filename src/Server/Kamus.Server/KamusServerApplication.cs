@@ -1,9 +1,10 @@
+using Kamus.KeyManagement.Ciphertexts;
+using Kamus.KeyManagement;
 using Kamus.Server.Audit;
 using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
-using Kamus.KeyManagement.Ciphertexts;
+using Kamus.Server.Diagnostics;
 using Kamus.Server.Endpoints;
-using Kamus.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +57,7 @@ internal partial class KamusServerApplication
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<KamusServerTelemetry>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -119,24 +120,24 @@ internal partial class KamusServerApplication
         if (kamus.Development.Enabled)
         {
             var reviewer = (DevelopmentTokenReviewer)app.Services.GetRequiredService<ITokenReviewer>();
-            LogDevelopmentMode(logger, reviewer.Count);
+            KamusServerLog.DevelopmentMode(logger, reviewer.Count);
         }
 
         if (keys.UsesDevelopmentKey)
         {
-            LogDevelopmentKey(logger);
+            KamusServerLog.DevelopmentKey(logger);
         }
 
         if (logger.IsEnabled(LogLevel.Information) && keys.Hsm is { } hsm)
         {
             var hsmKeyIds = string.Join(",", hsm.KeyIds);
             var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
-            LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
+            KamusServerLog.Hsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
-            LogSharedUpstreamKey(logger);
+            KamusServerLog.SharedUpstreamKey(logger);
         }
 
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
@@ -145,22 +146,7 @@ internal partial class KamusServerApplication
             var keyIds = string.Join(",", keys.KeyIds);
             var format = kamus.Encryption.Format.ToString();
             var reviewer = kamus.Development.Enabled ? "development token map" : kubernetes.ProxyUrl?.ToString() ?? "in-cluster";
-            LogKeys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
+            KamusServerLog.Keys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DEVELOPMENT MODE: tokens are checked against a static map of {Count} tokens instead of the Kubernetes TokenReview API. Never use this in production.")]
-    private static partial void LogDevelopmentMode(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: no master key is configured, so the well-known development key (key id 'dev') is in use. Anything encrypted now is readable by anyone.")]
-    private static partial void LogDevelopmentKey(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
-    private static partial void LogSharedUpstreamKey(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
-    private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
-    private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);
 }

@@ -133,18 +133,18 @@ internal sealed class BatchDecryptor
                 {
                     // The key was refused but the value was not: this decryptor does not do bare keys.
                     _fastPath.MarkRefusedByServer();
-                    Log.FastPathRefused(_logger, CiphertextFingerprint.Of(distinct[index]));
+                    KamusClientLog.FastPathRefused(_logger, CiphertextFingerprint.Of(distinct[index]));
                 }
             }
         }
 
-        Log.DecryptedBatch(_logger, distinct.Count, local, unwraps, remote.Count + wholeValues.Count);
+        KamusClientLog.DecryptedBatch(_logger, distinct.Count, local, unwraps, remote.Count + wholeValues.Count);
         foreach (var outcome in outcomes)
         {
             if (outcome!.Error is { } error)
             {
-                KamusClientDiagnostics.RecordFailure(error.Kind);
-                Log.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
+                KamusClientTelemetry.RecordFailure(error.Kind);
+                KamusClientLog.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
             }
         }
 

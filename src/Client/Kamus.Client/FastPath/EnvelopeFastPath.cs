@@ -51,7 +51,7 @@ internal sealed class EnvelopeFastPath : IDisposable
     {
         if (_cache.TryGet(wrappedKey, out key))
         {
-            KamusClientDiagnostics.DataKeyCacheHits.Add(1);
+            KamusClientTelemetry.DataKeyCacheHits.Add(1);
             return true;
         }
 
@@ -61,7 +61,7 @@ internal sealed class EnvelopeFastPath : IDisposable
     /// <summary>Reads the decryptor's answer for a wrapped key (base64 of 32 bytes) and caches the key.</summary>
     public bool TryAddKey(string wrappedKey, string answer, out DataKey key)
     {
-        KamusClientDiagnostics.FastPathUnwraps.Add(1);
+        KamusClientTelemetry.FastPathUnwraps.Add(1);
         if (!DataKey.TryFromBase64(answer, out var fresh))
         {
             key = null!;
@@ -79,7 +79,7 @@ internal sealed class EnvelopeFastPath : IDisposable
         try
         {
             var plaintext = key.DecryptPayload(envelope);
-            KamusClientDiagnostics.LocalDecrypts.Add(1);
+            KamusClientTelemetry.LocalDecrypts.Add(1);
             return DecryptOutcome.Success(ciphertext, plaintext);
         }
         catch (ObjectDisposedException)

@@ -33,7 +33,7 @@ internal static class KamusResiliencePipeline
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome, options.MaxRetryDelay)),
                 OnRetry = args =>
                 {
-                    Log.Retrying(logger, args.Context.OperationKey ?? "?", args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 1, Describe(args.Outcome));
+                    KamusClientLog.Retrying(logger, args.Context.OperationKey ?? "?", args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 1, Describe(args.Outcome));
                     return ValueTask.CompletedTask;
                 },
             });

@@ -101,7 +101,7 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
             }
         }
 
-        Log.TokenRead(_logger, Path, expiry);
+        KamusClientLog.TokenRead(_logger, Path, expiry);
         return new CachedToken(token, writeTime, length, rereadAt);
     }
 

@@ -46,7 +46,7 @@ internal sealed class KamusTransport
 
     public async Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken)
     {
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
         activity?.SetTag("kamus.endpoint", endpoint);
         var content = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
         try
@@ -55,7 +55,7 @@ internal sealed class KamusTransport
             if (authenticated && response.Status == HttpStatusCode.Unauthorized)
             {
                 // The token may have been rotated under us: re-read it and try once more, and only once.
-                Log.TokenRejected(_logger, endpoint);
+                KamusClientLog.TokenRejected(_logger, endpoint);
                 _tokens.Invalidate();
                 response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
             }
@@ -138,7 +138,7 @@ internal sealed class KamusTransport
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
+            KamusClientLog.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
             return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)));
         }
         catch (Exception e)
@@ -149,8 +149,8 @@ internal sealed class KamusTransport
         finally
         {
             var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Endpoint);
-            KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
-            KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+            KamusClientTelemetry.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
+            KamusClientTelemetry.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
         }
     }
 

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization.Metadata;
-using Kamus.Wire.Identity;
-using Kamus.Wire.Formats;
-using Kamus.Wire.Protocol;
+using Kamus.KeyManagement.Ciphertexts;
+using Kamus.KeyManagement;
 using Kamus.Server.Audit;
 using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
-using Kamus.KeyManagement.Ciphertexts;
-using Kamus.KeyManagement;
+using Kamus.Server.Diagnostics;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Identity;
+using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Endpoints;
@@ -19,7 +20,7 @@ internal sealed class DecryptEndpoints(
     CallerAuthenticator authenticator,
     CiphertextService ciphertexts,
     AuditLog audit,
-    ServerMetrics metrics,
+    KamusServerTelemetry metrics,
     IOptions<KamusServerOptions> options,
     ILogger<DecryptEndpoints> logger)
 {
@@ -49,7 +50,7 @@ internal sealed class DecryptEndpoints(
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V1Path, e.Reason);
             await RefuseAsync(context, V1Path, "decrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
             return;
         }
@@ -108,7 +109,7 @@ internal sealed class DecryptEndpoints(
         catch (MasterKeyUnavailableException e)
         {
             // The whole batch: the caller retries it, rather than take items the backend could not answer as refusals.
-            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V2Path, e.Reason);
             await RefuseAsync(context, V2Path, "decrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
             return;
         }

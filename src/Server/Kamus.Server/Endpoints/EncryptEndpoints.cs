@@ -1,15 +1,16 @@
-using Kamus.Wire.Formats;
-using Kamus.Wire.Protocol;
-using Kamus.Server.Audit;
-using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.KeyManagement;
+using Kamus.Server.Audit;
+using Kamus.Server.Configuration;
+using Kamus.Server.Diagnostics;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Endpoints;
 
 /// <summary><c>POST /api/v1/encrypt</c> (upstream) and <c>POST /api/v2/encrypt</c> (batch, one shared data key).</summary>
-internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
+internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, KamusServerTelemetry metrics, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
 {
     public const string V1Path = "/api/v1/encrypt";
     public const string V2Path = "/api/v2/encrypt";
@@ -45,7 +46,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V1Path, e.Reason);
             await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
             return;
         }
@@ -97,7 +98,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V2Path, e.Reason);
             await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
             return;
         }
