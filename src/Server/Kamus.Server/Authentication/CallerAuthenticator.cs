@@ -85,7 +85,7 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
             var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
             if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
             {
-                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtPayload.ReadExpiry(token));
             }
 
             completion.SetResult(review);
