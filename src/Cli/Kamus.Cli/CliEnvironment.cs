@@ -19,7 +19,7 @@ public sealed class CliEnvironment
     public bool IsErrorTerminal { get; init; }
 
     /// <summary>Makes the Kamus client for a connection; tests may replace it.</summary>
-    internal Func<KamusConnection, IKamusClient> ClientFactory { get; init; } = KamusClientFactory.Create;
+    internal Func<KamusConnection, IKamusClient> ClientFactory { get; init; } = CliClientFactory.Create;
 
     /// <summary>The real process: its environment variables and console.</summary>
     public static CliEnvironment FromProcess() => new()

@@ -49,7 +49,7 @@ internal static class EncryptCommand
             var source = new SecretSource(parseResult.GetValue(secret), parseResult.GetValue(secretFile), parseResult.GetValue(secretFileEncoding) ?? "utf8", parseResult.GetValue(ignoreNewLine));
             var plaintext = await SecretReader.ReadAsync(source, console, cancellationToken);
 
-            var ciphertext = await KamusClientFactory.UseAsync(console, kamus, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
+            var ciphertext = await CliClientFactory.UseAsync(console, kamus, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
 
             if (target is null)
             {

@@ -69,7 +69,7 @@ internal static class EncryptJsonCommand
             IReadOnlyDictionary<string, string> ciphertexts;
             await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
             {
-                ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                ciphertexts = await CliClientFactory.UseAsync(console, kamus, client =>
                     client.EncryptManyAsync(identity.Name, identity.Namespace, plan.Plaintexts(), cancellationToken));
             }
 

@@ -5,7 +5,7 @@ using Kamus.Client.Tokens;
 namespace Kamus.Pkcs11.Tests;
 
 [Collection(SoftHsmGroup.Name)]
-public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
+public sealed class HsmRoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
 {
     private HsmServer _server = null!;
 
