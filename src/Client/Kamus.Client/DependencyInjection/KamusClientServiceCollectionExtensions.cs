@@ -32,8 +32,12 @@ public static class KamusClientServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KamusClientOptions>, KamusClientOptionsValidator>());
         services.TryAddSingleton(sp => new KamusTlsSettings(sp.GetRequiredService<IOptions<KamusClientOptions>>().Value));
+        // No factory loggers: at Trace they put every request header, the bearer token included, into the structured
+        // state of their records (only the message text is redacted), where structured sinks would write it. The
+        // client logs its own calls (endpoint, status, duration) without headers.
         services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<KamusTlsSettings>().CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<KamusTlsSettings>().CreateHandler())
+            .RemoveAllLoggers();
         services.TryAddSingleton(sp =>
         {
             var value = sp.GetRequiredService<IOptions<KamusClientOptions>>().Value;
