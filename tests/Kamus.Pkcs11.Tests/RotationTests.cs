@@ -64,7 +64,7 @@ public sealed class RotationTests(SoftHsmFixture hsm)
         await using (var aesServer = await KamusServerHost.StartAsync())
         {
             using var http = aesServer.CreateHttpClient();
-            legacyValue = await new Kamus.Server.Tests.KamusApi(http).EncryptOkAsync("legacy-k0", "sa1", "ns-a");
+            legacyValue = await new RawKamusApi(http).EncryptOkAsync("legacy-k0", "sa1", "ns-a");
         }
 
         await using var server = await HsmServer.StartAsync(hsm, configure: o => o.Settings["KeyManagement:AES:Key"] = KamusServerHost.CompatMasterKey);

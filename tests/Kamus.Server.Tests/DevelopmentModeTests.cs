@@ -21,7 +21,7 @@ public sealed class DevelopmentModeTests : IDisposable
             o.Settings["Kamus:Development:Enabled"] = "true";
             o.Settings["Kamus:Development:TokensFile"] = _tokensFile;
         });
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync("dev-secret", "app", "team-a");
 

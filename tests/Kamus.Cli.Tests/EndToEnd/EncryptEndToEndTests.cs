@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.EndToEnd;
