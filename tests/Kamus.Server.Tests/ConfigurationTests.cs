@@ -38,7 +38,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void An_unsupported_provider_and_a_current_key_id_outside_the_ring_are_refused()
     {
-        Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:Provider"] = "AzureKeyVault", ["KeyManagement:AES:Key"] = KeyOne }));
+        Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:Provider"] = "NoSuchKms", ["KeyManagement:AES:Key"] = KeyOne }));
         Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:CurrentKeyId"] = "k2" }));
         Assert.Throws<KamusSettingsException>(() => Build(new Dictionary<string, string?> { ["KeyManagement:KeyRing:Keys:k1"] = KeyOne, ["KeyManagement:KeyRing:Keys:k2"] = KeyTwo }));
     }

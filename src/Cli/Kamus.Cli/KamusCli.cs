@@ -26,6 +26,8 @@ internal static class KamusCli
             EncryptJsonCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
+            RewrapCommand.Create(runner),
+            PublicKeyCommand.Create(runner),
         };
         root.Options.Add(verbose);
 

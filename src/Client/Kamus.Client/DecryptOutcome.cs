@@ -1,3 +1,4 @@
+using System.Net;
 using Kamus.Wire.Formats;
 
 namespace Kamus.Client;
@@ -27,6 +28,17 @@ public sealed class DecryptOutcome
     /// <param name="error">Why; thrown by <see cref="Plaintext"/>.</param>
     public static DecryptOutcome Failure(string ciphertext, KamusException error) =>
         new(ciphertext, null, error ?? throw new ArgumentNullException(nameof(error)));
+
+    /// <summary>A failure of <paramref name="ciphertext"/>: its fingerprint is computed here, once, for the outcome and the message.</summary>
+    internal static DecryptOutcome Failed(string ciphertext, KamusErrorKind kind, string reason, HttpStatusCode? status = null, Exception? innerException = null)
+    {
+        var fingerprint = CiphertextFingerprint.Of(ciphertext);
+        return new(ciphertext, null, new KamusException(kind, fingerprint, reason, status, innerException)) { _fingerprint = fingerprint };
+    }
+
+    /// <summary>A failure of <paramref name="ciphertext"/> caused by <paramref name="cause"/> (a whole call's, or another item's): wrapped once.</summary>
+    internal static DecryptOutcome FailedBy(string ciphertext, KamusException cause) =>
+        Failed(ciphertext, cause.Kind, cause.Reason, cause.Status, cause);
 
     /// <summary>The fingerprint of the ciphertext (first 8 hex digits of its SHA-256).</summary>
     /// <remarks>Computed on first use: a startup decrypting thousands of values rarely needs the fingerprints of the successes.</remarks>

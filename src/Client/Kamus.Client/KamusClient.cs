@@ -2,6 +2,7 @@ using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
+using Kamus.Client.Offline;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -63,7 +64,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, factory.CreateLogger<FileTokenSource>());
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
-        _api = new KamusApi(transport, options.MaxConcurrency, logger);
+        _api = new KamusApi(transport, options, logger);
         _fastPath = new EnvelopeFastPath(options.EnableEnvelopeFastPath, options.DataKeyCacheSize);
         _decryptor = new BatchDecryptor(_api, _fastPath, logger);
     }
@@ -109,6 +110,14 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        return _api.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -129,6 +138,20 @@ public sealed class KamusClient : IKamusClient, IDisposable
         using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
         return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        if (ciphertexts.Count == 0)
+        {
+            return [];
+        }
+
+        return await _api.RewrapAsync(serviceAccount, @namespace, ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Zeroes the cached data keys and releases the connection pool (when this client created it).</summary>

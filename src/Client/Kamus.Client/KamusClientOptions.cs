@@ -79,6 +79,19 @@ public sealed class KamusClientOptions
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>
+    /// The most values one <c>/api/v2/decrypt</c> call carries; larger batches are split. Default: 5,000, the server's
+    /// default <c>Kamus:Limits:MaxBatchItems</c>.
+    /// </summary>
+    public int MaxBatchItems { get; set; } = 5_000;
+
+    /// <summary>
+    /// The largest request body the client sends, in bytes; larger batches are split, and a single value that cannot
+    /// fit fails locally with <see cref="KamusErrorKind.PayloadTooLarge"/>, never reaching the server. Default: 1 MiB,
+    /// the server's default <c>Kamus:Limits:MaxRequestBodyBytes</c>.
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// Decrypts envelope values locally after one remote unwrap of their data key (per distinct wrapped key).
     /// Default: <see langword="true"/>.
     /// </summary>
@@ -168,6 +181,16 @@ public sealed class KamusClientOptions
         if (MaxConcurrency is < 1 or > 256)
         {
             errors.Add("MaxConcurrency must be between 1 and 256");
+        }
+
+        if (MaxBatchItems < 1)
+        {
+            errors.Add("MaxBatchItems must be at least 1");
+        }
+
+        if (MaxRequestBytes < 1024)
+        {
+            errors.Add("MaxRequestBytes must be at least 1024");
         }
 
         if (DataKeyCacheSize is < 1 or > 1_000_000)

@@ -18,6 +18,17 @@ public sealed class KamusException : Exception
     {
         Kind = kind;
         Status = status;
+        Reason = message;
+    }
+
+    // An item's failure: "Decrypting <fingerprint> failed: <reason>", built once, so a cause is never wrapped twice.
+    internal KamusException(KamusErrorKind kind, string fingerprint, string reason, HttpStatusCode? status, Exception? innerException)
+        : base($"Decrypting {fingerprint} failed: {reason}", innerException)
+    {
+        Kind = kind;
+        Status = status;
+        Reason = reason;
+        CiphertextFingerprint = fingerprint;
     }
 
     /// <summary>What went wrong.</summary>
@@ -25,6 +36,9 @@ public sealed class KamusException : Exception
 
     /// <summary>The HTTP status of the answer that failed, when there was one.</summary>
     public HttpStatusCode? Status { get; }
+
+    /// <summary>Why, without the subject: for an item's failure, the message less its "Decrypting ... failed:" prefix.</summary>
+    internal string Reason { get; }
 
     /// <summary>The fingerprint of the ciphertext concerned (the first 8 hex digits of its SHA-256), when there is one.</summary>
     public string? CiphertextFingerprint { get; init; }

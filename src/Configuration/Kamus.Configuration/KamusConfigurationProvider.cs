@@ -1,5 +1,4 @@
 using Kamus.Client;
-using Kamus.Wire.Formats;
 using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -44,6 +43,9 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
     public IReadOnlyCollection<string> DecryptedKeys => _decryptedKeys;
+
+    /// <summary>The marker this provider recognises.</summary>
+    internal string Marker => _source.Options.MarkerPrefix;
 
     /// <summary>The keys that could not be decrypted at the last load or reload (empty when all succeeded).</summary>
     public IReadOnlyList<KamusDecryptionFailure> Failures => _failures;
@@ -152,71 +154,117 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         var merged = ConfigurationFlattener.Flatten(_providers);
         _settings ??= KamusSettings.Resolve(_source.Options, key => merged.GetValueOrDefault(key) ?? _settingsFallback?.Invoke(key));
 
+        var encrypted = FindEncrypted(merged);
+        var fresh = DecryptNew(encrypted, out var batchError);
+        var next = Compose(merged, encrypted, fresh, reload);
+        if (next.Failures.Count > 0)
+        {
+            ReportFailures(next.Failures, batchError, reload);
+        }
+
+        Publish(next, reload, fresh.Count);
+        activity?.SetTag("kamus.configuration.encrypted", encrypted.Count);
+        activity?.SetTag("kamus.configuration.remote", fresh.Count);
+        activity?.SetTag("kamus.configuration.failed", next.Failures.Count);
+    }
+
+    // Step 1: the keys whose values carry the marker (or every value, for AddKamusFiles), with their ciphertexts.
+    private List<KeyValuePair<string, string>> FindEncrypted(Dictionary<string, string?> merged)
+    {
         var encrypted = new List<KeyValuePair<string, string>>();
         foreach (var (key, value) in merged)
         {
-            if (TryGetCiphertext(value, out var ciphertext))
+            if (_source.EveryValueIsCiphertext ? TryTrim(value, out var ciphertext) : EncryptedValue.TryGetCiphertext(value, _source.Options.MarkerPrefix, out ciphertext))
             {
                 encrypted.Add(new(key, ciphertext));
             }
         }
 
-        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
-        KamusException? batchError = null;
-        var fresh = missing.Count == 0 ? [] : Decrypt(missing, out batchError);
+        return encrypted;
+    }
 
-        var data = new Dictionary<string, string?>(merged, StringComparer.OrdinalIgnoreCase);
-        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
-        var decryptedKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var failures = new List<KamusDecryptionFailure>();
+    // Step 2: decrypt, in one pass, the distinct ciphertexts not already served.
+    private Dictionary<string, DecryptOutcome> DecryptNew(List<KeyValuePair<string, string>> encrypted, out KamusException? batchError)
+    {
+        batchError = null;
+        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
+        var fresh = new Dictionary<string, DecryptOutcome>(missing.Count, StringComparer.Ordinal);
+        if (missing.Count == 0)
+        {
+            return fresh;
+        }
+
+        IReadOnlyList<DecryptOutcome> outcomes;
+        try
+        {
+            outcomes = DecryptionPass.Run(GetClient(), missing, _settings!.TotalTimeout, out batchError);
+        }
+        catch (Exception exception) when (exception is KamusException or ArgumentException or InvalidOperationException)
+        {
+            // The client could not even be created (no URL, unreadable settings): every value fails the same way.
+            batchError = exception as KamusException ?? new KamusException(KamusErrorKind.Configuration, exception.Message, innerException: exception);
+            outcomes = DecryptionPass.FailAll(missing, batchError);
+        }
+
+        for (var i = 0; i < missing.Count; i++)
+        {
+            fresh[missing[i]] = outcomes[i];
+            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+        }
+
+        return fresh;
+    }
+
+    // Step 3: the next data: plaintexts in place of ciphertexts; a failed key keeps its last good value on reload,
+    // and is otherwise left out (never served as the ciphertext).
+    private Snapshot Compose(Dictionary<string, string?> merged, List<KeyValuePair<string, string>> encrypted, Dictionary<string, DecryptOutcome> fresh, bool reload)
+    {
+        var next = new Snapshot(new Dictionary<string, string?>(merged, StringComparer.OrdinalIgnoreCase));
         foreach (var (key, ciphertext) in encrypted)
         {
-            if (_cache.TryGetValue(ciphertext, out var plaintext) || fresh.TryGetValue(ciphertext, out var outcome) && (plaintext = outcome.Plaintext) is not null)
+            if (_cache.TryGetValue(ciphertext, out var plaintext) || fresh[ciphertext] is { Succeeded: true } outcome && (plaintext = outcome.Plaintext) is not null)
             {
-                data[key] = plaintext;
-                cache[ciphertext] = plaintext;
-                decryptedKeys.Add(key);
+                next.Data[key] = plaintext;
+                next.Cache[ciphertext] = plaintext;
+                next.DecryptedKeys.Add(key);
                 continue;
             }
 
-            failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext].Kind, CiphertextFingerprint.Of(ciphertext)));
+            next.Failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext]));
             if (reload && _decryptedKeys.Contains(key) && Data.TryGetValue(key, out var lastGood))
             {
-                data[key] = lastGood;
-                decryptedKeys.Add(key);
+                next.Data[key] = lastGood;
+                next.DecryptedKeys.Add(key);
             }
             else
             {
-                // Never serve a ciphertext as if it were the value: a missing key fails options validation clearly.
-                data.Remove(key);
+                next.Data.Remove(key);
             }
         }
 
-        if (failures.Count > 0)
-        {
-            ReportFailures(failures, batchError, reload);
-        }
+        return next;
+    }
 
-        var changed = !reload || !SameData(Data, data);
+    // Step 4: swap the data whole, and raise one reload notification when it changed.
+    private void Publish(Snapshot next, bool reload, int decryptedNow)
+    {
+        var changed = !reload || !SameData(Data, next.Data);
         if (changed)
         {
-            Data = data;
+            Data = next.Data;
         }
 
-        _cache = cache;
-        _decryptedKeys = decryptedKeys;
-        _failures = failures;
+        _cache = next.Cache;
+        _decryptedKeys = next.DecryptedKeys;
+        _failures = next.Failures;
         _loaded = true;
-        if ((missing.Count > 0 || !reload) && _logger.IsEnabled(LogLevel.Information))
+        if ((decryptedNow > 0 || !reload) && _logger.IsEnabled(LogLevel.Information))
         {
             // Sorting the key names is worth skipping when nobody reads the line.
-            KamusConfigurationLog.Decrypted(_logger, decryptedKeys.Count, missing.Count, DescribeKeys(decryptedKeys));
+            KamusConfigurationLog.Decrypted(_logger, next.DecryptedKeys.Count, decryptedNow, DescribeKeys(next.DecryptedKeys));
         }
 
         KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
-        activity?.SetTag("kamus.configuration.encrypted", encrypted.Count);
-        activity?.SetTag("kamus.configuration.remote", missing.Count);
-        activity?.SetTag("kamus.configuration.failed", failures.Count);
         if (changed && reload)
         {
             OnReload();
@@ -227,34 +275,11 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         }
     }
 
-    private Dictionary<string, SecretOutcome> Decrypt(List<string> ciphertexts, out KamusException? batchError)
-    {
-        Dictionary<string, SecretOutcome> outcomes;
-        try
-        {
-            outcomes = DecryptionPass.Run(GetClient(), ciphertexts, _settings!.TotalTimeout, out batchError);
-        }
-        catch (Exception exception) when (exception is KamusException or ArgumentException or InvalidOperationException)
-        {
-            // The client could not even be created (no URL, unreadable settings): every value fails the same way.
-            var error = exception as KamusException ?? new KamusException(KamusErrorKind.Configuration, exception.Message, innerException: exception);
-            batchError = error;
-            outcomes = ciphertexts.ToDictionary(c => c, _ => new SecretOutcome(null, error.Kind), StringComparer.Ordinal);
-        }
-
-        foreach (var outcome in outcomes.Values)
-        {
-            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "success" : outcome.Kind.ToString()));
-        }
-
-        return outcomes;
-    }
-
     private IKamusClient GetClient()
     {
         if (_client is null)
         {
-            _client = _source.Options.Client ?? KamusClientFactory.Create(_settings!);
+            _client = _source.Options.Client ?? _settings!.CreateClient();
             _ownsClient = _source.Options.Client is null;
         }
 
@@ -294,28 +319,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         KamusConfigurationLog.LeftOut(_logger, failures.Count);
     }
 
-    private bool TryGetCiphertext(string? value, out string ciphertext)
+    private static bool TryTrim(string? value, out string ciphertext)
     {
-        ciphertext = string.Empty;
-        if (string.IsNullOrEmpty(value))
-        {
-            return false;
-        }
-
-        if (_source.EveryValueIsCiphertext)
-        {
-            ciphertext = value.Trim();
-            return ciphertext.Length > 0;
-        }
-
-        var marker = _source.Options.MarkerPrefix;
-        if (!value.StartsWith(marker, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        ciphertext = value[marker.Length..].Trim();
-        return true;
+        ciphertext = value?.Trim() ?? string.Empty;
+        return ciphertext.Length > 0;
     }
 
     private static bool SameData(IDictionary<string, string?> current, Dictionary<string, string?> next)
@@ -341,5 +348,17 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         var ordered = keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
         var shown = string.Join(", ", ordered.Take(KeysLogged));
         return ordered.Count > KeysLogged ? $"{shown} and {ordered.Count - KeysLogged} more" : shown;
+    }
+
+    // What one refresh produces, swapped in whole by Publish.
+    private sealed class Snapshot(Dictionary<string, string?> data)
+    {
+        public Dictionary<string, string?> Data { get; } = data;
+
+        public Dictionary<string, string> Cache { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> DecryptedKeys { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<KamusDecryptionFailure> Failures { get; } = [];
     }
 }

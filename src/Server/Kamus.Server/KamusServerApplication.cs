@@ -1,17 +1,19 @@
-using Kamus.KeyManagement.Ciphertexts;
-using Kamus.KeyManagement;
 using Kamus.Server.Audit;
 using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
-using Kamus.Server.Diagnostics;
+using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
+using Kamus.KeyManagement;
+using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server;
 
 /// <summary>Builds the Kamus server, for <c>Program.cs</c> and for in-process hosting by tests, the sample and benchmarks.</summary>
-internal partial class KamusServerApplication
+internal class KamusServerApplication
 {
     /// <summary>
     /// Builds the server from <paramref name="args"/> and the usual ASP.NET Core configuration sources.
@@ -29,17 +31,19 @@ internal partial class KamusServerApplication
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
         Validate(kamus);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled);
+        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
         {
             keys.Dispose();
             throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
+        var offline = LoadOfflineKeys(keyOptions, keys);
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
         // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
         services.AddSingleton(_ => keys);
         services.AddSingleton(keys.Provider);
@@ -55,7 +59,17 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format));
+        if (offline is not null)
+        {
+            // A factory registration, like the keys', so the container zeroes the seed with the app.
+            services.AddSingleton(_ => offline);
+        }
+
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
+        services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
+        services.AddSingleton<AuthenticatedRequests>();
+        services.AddSingleton<RewrapEndpoints>();
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<KamusServerTelemetry>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KamusServerTelemetry>();
         services.AddSingleton<EncryptEndpoints>();
@@ -74,12 +88,17 @@ internal partial class KamusServerApplication
         }
         catch
         {
+            offline?.Dispose();
             keys.Dispose();
             throw;
         }
 
         _ = app.Services.GetRequiredService<KeyMaterial>();
-        LogStartup(app, kamus, keys);
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
+        _ = app.Services.GetService<OfflineKeyRing>();
+        LogStartup(app, kamus, keys, offline);
+        WarnOfPublishedKeys(app, keyOptions);
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
@@ -87,8 +106,27 @@ internal partial class KamusServerApplication
         app.MapPost(EncryptEndpoints.V2Path, encrypt.EncryptManyAsync);
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
+        app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
+        app.MapGet(PublicKeyEndpoints.Route, app.Services.GetRequiredService<PublicKeyEndpoints>().GetAsync);
         HealthEndpoints.Map(app);
         return app;
+    }
+
+    // Startup, once, before any request: the in-process providers answer synchronously, and a cloud KMS's one round trip
+    // here is what lets a wrong seed or signing key stop the server with a clear line instead of failing requests.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
+            return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
     }
 
     private static void Validate(KamusServerOptions options)
@@ -114,7 +152,7 @@ internal partial class KamusServerApplication
         }
     }
 
-    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys)
+    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys, OfflineKeyRing? offline)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server");
         if (kamus.Development.Enabled)
@@ -135,9 +173,25 @@ internal partial class KamusServerApplication
             KamusServerLog.Hsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
+        if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
+        {
+            var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
+            KamusServerLog.Cloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
+        }
+
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
             KamusServerLog.SharedUpstreamKey(logger);
+        }
+
+        if (offline is not null)
+        {
+            if (offline.IsInsecureDevelopmentRing)
+            {
+                KamusServerLog.DevelopmentOfflineKeys(logger);
+            }
+
+            KamusServerLog.OfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
         }
 
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
@@ -147,6 +201,16 @@ internal partial class KamusServerApplication
             var format = kamus.Encryption.Format.ToString();
             var reviewer = kamus.Development.Enabled ? "development token map" : kubernetes.ProxyUrl?.ToString() ?? "in-cluster";
             KamusServerLog.Keys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
+        }
+    }
+
+    // Upstream's Helm chart shipped a default key; values files made with it still carry it (deploy/helm/kamus warns too).
+    private static void WarnOfPublishedKeys(WebApplication app, KeyManagementOptions keyOptions)
+    {
+        var published = PublishedUpstreamKey.FindIn(keyOptions);
+        if (published.Count > 0)
+        {
+            KamusServerLog.PublishedKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server"), string.Join(", ", published));
         }
     }
 }

@@ -81,7 +81,11 @@ public sealed class ServerTests : IAsyncLifetime, IDisposable
             ["Kamus:Url"] = _server.Url.ToString(),
             ["Web:Secret"] = "kamus:" + secret,
         });
-        builder.AddKamus(o => o.TokenSource = new StaticTokenSource(Token));
+        builder.AddKamus(o =>
+        {
+            o.TokenSource = new StaticTokenSource(Token);
+            o.ReadConnectionFromConfiguration = true;
+        });
         await using var app = builder.Build();
 
         Assert.Equal("web-secret", app.Configuration["Web:Secret"]);
@@ -102,7 +106,7 @@ public sealed class ServerTests : IAsyncLifetime, IDisposable
         };
 
         var error = Assert.Throws<KamusConfigurationException>(() => new ConfigurationBuilder().AddInMemoryCollection(values).AddKamus(Configure).Build());
-        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account; re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>))", error.Message, StringComparison.Ordinal);
         Assert.Contains("Broken: InvalidCiphertext", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("theirs", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(theirs, error.Message, StringComparison.Ordinal);
@@ -177,7 +181,11 @@ public sealed class ServerTests : IAsyncLifetime, IDisposable
             var configuration = new ConfigurationBuilder()
                 .AddEnvironmentVariables(prefix)
                 .AddCommandLine(["--Api:Key", "kamus:" + fromArgs, "--Kamus:Url", _server.Url.ToString()])
-                .AddKamus(o => o.TokenSource = new StaticTokenSource(Token))
+                .AddKamus(o =>
+                {
+                    o.TokenSource = new StaticTokenSource(Token);
+                    o.ReadConnectionFromConfiguration = true;
+                })
                 .Build();
 
             Assert.Equal("from-env", configuration["Db:Password"]);

@@ -170,7 +170,7 @@ public sealed class AddKamusTests
     {
         var builder = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Kamus:Url"] = "not a url", ["A"] = "kamus:ct-api" })
-            .AddKamus();
+            .AddKamus(o => o.ReadConnectionFromConfiguration = true);
 
         var error = Assert.Throws<FormatException>(() => builder.Build());
         Assert.Contains("Kamus:Url", error.Message, StringComparison.Ordinal);

@@ -30,7 +30,7 @@ public sealed class FailureTests
     {
         var error = Assert.Throws<KamusConfigurationException>(() => Builder(o => o.Client = Decryptor()).Build());
 
-        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Orders: Forbidden (not decryptable by this service account; re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>))", error.Message, StringComparison.Ordinal);
         Assert.Contains("Api:Key: InvalidCiphertext", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Good", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Plaintext, error.Message, StringComparison.Ordinal);

@@ -55,7 +55,7 @@ public sealed class OptionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("Options 'DbOptions' need 'Db:Password', which Kamus could not decrypt: Forbidden (not decryptable by this service account)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Options 'DbOptions' need 'Db:Password', which Kamus could not decrypt: Forbidden (not decryptable by this service account; re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>))", error.Message, StringComparison.Ordinal);
         Assert.Contains("Password", error.Message, StringComparison.Ordinal); // the data-annotations failure too
     }
 

@@ -61,11 +61,17 @@ internal static class CliClientFactory
         public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
             inner.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken);
 
+        public Task<Kamus.Client.Offline.KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+            inner.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
+
         public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
             inner.DecryptAsync(ciphertext, cancellationToken);
 
         public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
             inner.DecryptManyAsync(ciphertexts, cancellationToken);
+
+        public Task<IReadOnlyList<RewrapOutcome>> RewrapManyAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default) =>
+            inner.RewrapManyAsync(serviceAccount, @namespace, ciphertexts, cancellationToken);
 
         public void Dispose() => provider.Dispose();
     }

@@ -1,15 +1,14 @@
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
-using Kamus.Wire.Formats;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.Client.Decryption;
 
 /// <summary>
-/// Decrypts a batch: de-duplicates values, serves envelopes whose data key is cached locally, sends everything else
-/// (other values and the distinct wrapped keys still to unwrap) in one remote round, decrypts the envelopes with the
-/// keys that came back, and sends whole values remotely when the decryptor refused their bare key.
+/// Decrypts a batch: de-duplicates values, lets the envelope fast path serve what it can, sends everything else (other
+/// values and the distinct wrapped keys still to unwrap) in one remote round, then the values the fast path could not
+/// finish. The fast path's policy lives in <see cref="EnvelopeFastPath"/>; this class only orders the calls.
 /// </summary>
 internal sealed class BatchDecryptor
 {
@@ -26,7 +25,45 @@ internal sealed class BatchDecryptor
 
     public async Task<IReadOnlyList<DecryptOutcome>> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        // De-duplicate, keeping the first position of each value.
+        var (distinct, indexOf) = Deduplicate(ciphertexts);
+        var outcomes = new DecryptOutcome?[distinct.Count];
+        var round = _fastPath.Begin(distinct, outcomes);
+
+        var wrappedKeys = round.WrappedKeys;
+        var wholeValues = new List<int>();
+        if (round.RemoteValues.Count + wrappedKeys.Count > 0)
+        {
+            string[] request = [.. round.RemoteValues.Select(i => distinct[i]), .. wrappedKeys];
+            var answers = await _api.DecryptAsync(request, cancellationToken).ConfigureAwait(false);
+            for (var r = 0; r < round.RemoteValues.Count; r++)
+            {
+                outcomes[round.RemoteValues[r]] = answers[r];
+            }
+
+            wholeValues = round.Complete(wrappedKeys, answers.AsSpan(round.RemoteValues.Count));
+        }
+
+        if (wholeValues.Count > 0)
+        {
+            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], cancellationToken).ConfigureAwait(false);
+            for (var w = 0; w < wholeValues.Count; w++)
+            {
+                outcomes[wholeValues[w]] = answers[w];
+            }
+
+            if (round.Finish(wholeValues, answers) is { } refused)
+            {
+                KamusClientLog.FastPathRefused(_logger, refused);
+            }
+        }
+
+        KamusClientLog.DecryptedBatch(_logger, distinct.Count, round.Local, round.Unwraps, round.RemoteValues.Count + wholeValues.Count);
+        return Expand(outcomes!, indexOf);
+    }
+
+    // Each distinct value once, in first-seen order, and where each input went.
+    private static (List<string> Distinct, int[] IndexOf) Deduplicate(IReadOnlyList<string> ciphertexts)
+    {
         var positions = new Dictionary<string, int>(ciphertexts.Count, StringComparer.Ordinal);
         var distinct = new List<string>(ciphertexts.Count);
         var indexOf = new int[ciphertexts.Count];
@@ -43,120 +80,26 @@ internal sealed class BatchDecryptor
             indexOf[i] = position;
         }
 
-        var outcomes = new DecryptOutcome?[distinct.Count];
-        var remote = new List<int>();
-        var waitingForKey = new Dictionary<string, List<(int Index, ParsedCiphertext Envelope)>>(StringComparer.Ordinal);
-        var local = 0;
-        for (var i = 0; i < distinct.Count; i++)
-        {
-            if (!_fastPath.TryParseEnvelope(distinct[i], out var envelope))
-            {
-                remote.Add(i);
-                continue;
-            }
+        return (distinct, indexOf);
+    }
 
-            var wrappedKey = envelope.WrappedKey!;
-            if (_fastPath.TryGetKey(wrappedKey, out var key) && EnvelopeFastPath.DecryptLocally(key, envelope, distinct[i]) is { } outcome)
-            {
-                outcomes[i] = outcome;
-                local++;
-                continue;
-            }
-
-            if (!waitingForKey.TryGetValue(wrappedKey, out var group))
-            {
-                waitingForKey[wrappedKey] = group = [];
-            }
-
-            group.Add((i, envelope));
-        }
-
-        var wrappedKeys = waitingForKey.Keys.ToArray();
-        var unwraps = wrappedKeys.Length;
-        var wholeValues = new List<int>();
-        var refusedKeys = new HashSet<int>();
-        if (remote.Count + wrappedKeys.Length > 0)
-        {
-            var request = new List<string>(remote.Count + wrappedKeys.Length);
-            request.AddRange(remote.Select(i => distinct[i]));
-            request.AddRange(wrappedKeys);
-            var answers = await _api.DecryptAsync(request, cancellationToken).ConfigureAwait(false);
-            for (var r = 0; r < remote.Count; r++)
-            {
-                outcomes[remote[r]] = ToOutcome(distinct[remote[r]], answers[r]);
-            }
-
-            for (var k = 0; k < wrappedKeys.Length; k++)
-            {
-                var answer = answers[remote.Count + k];
-                var group = waitingForKey[wrappedKeys[k]];
-                if (answer.Plaintext is { } keyText && _fastPath.TryAddKey(wrappedKeys[k], keyText, out var key))
-                {
-                    foreach (var (index, envelope) in group)
-                    {
-                        if (EnvelopeFastPath.DecryptLocally(key, envelope, distinct[index]) is { } outcome)
-                        {
-                            outcomes[index] = outcome;
-                            local++;
-                        }
-                        else
-                        {
-                            wholeValues.Add(index);
-                        }
-                    }
-                }
-                else if (answer.Error is { Kind: KamusErrorKind.InvalidCiphertext } || answer.Plaintext is not null)
-                {
-                    // Refused as a bare key (AWS-KMS decryptors only take whole envelopes), or not a key: ask for the values.
-                    wholeValues.AddRange(group.Select(g => g.Index));
-                    refusedKeys.UnionWith(group.Select(g => g.Index));
-                }
-                else
-                {
-                    // Forbidden, unauthorized, unavailable: the values would fare the same.
-                    foreach (var (index, _) in group)
-                    {
-                        outcomes[index] = DecryptOutcome.Failure(distinct[index], StatusErrors.ForItem(answer.Error!, CiphertextFingerprint.Of(distinct[index])));
-                    }
-                }
-            }
-        }
-
-        if (wholeValues.Count > 0)
-        {
-            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], cancellationToken).ConfigureAwait(false);
-            for (var w = 0; w < wholeValues.Count; w++)
-            {
-                var index = wholeValues[w];
-                outcomes[index] = ToOutcome(distinct[index], answers[w]);
-                if (answers[w].Error is null && refusedKeys.Contains(index) && _fastPath.IsActive)
-                {
-                    // The key was refused but the value was not: this decryptor does not do bare keys.
-                    _fastPath.MarkRefusedByServer();
-                    KamusClientLog.FastPathRefused(_logger, CiphertextFingerprint.Of(distinct[index]));
-                }
-            }
-        }
-
-        KamusClientLog.DecryptedBatch(_logger, distinct.Count, local, unwraps, remote.Count + wholeValues.Count);
+    private DecryptOutcome[] Expand(DecryptOutcome[] outcomes, int[] indexOf)
+    {
         foreach (var outcome in outcomes)
         {
-            if (outcome!.Error is { } error)
+            if (outcome.Error is { } error)
             {
                 KamusClientTelemetry.RecordFailure(error.Kind);
                 KamusClientLog.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
             }
         }
 
-        var results = new DecryptOutcome[ciphertexts.Count];
+        var results = new DecryptOutcome[indexOf.Length];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = outcomes[indexOf[i]]!;
+            results[i] = outcomes[indexOf[i]];
         }
 
         return results;
     }
-
-    private static DecryptOutcome ToOutcome(string ciphertext, RemoteAnswer answer) =>
-        answer.Plaintext is { } plaintext ? DecryptOutcome.Success(ciphertext, plaintext) : DecryptOutcome.Failure(ciphertext, answer.Error!);
 }

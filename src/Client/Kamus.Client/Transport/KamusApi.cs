@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
 using Kamus.Wire.Formats;
+using Kamus.Client.Offline;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -13,15 +14,23 @@ namespace Kamus.Client.Transport;
 /// </summary>
 internal sealed class KamusApi
 {
+    // JSON around the items ({"items":[...]}) and around each item ("...",), with room for escapes the server may need.
+    private const int BatchOverheadBytes = 16;
+    private const int ItemOverheadBytes = 8;
+
     private readonly KamusTransport _transport;
     private readonly int _maxConcurrency;
+    private readonly int _maxBatchItems;
+    private readonly int _maxRequestBytes;
     private readonly ILogger _logger;
     private volatile bool _upstreamServer;
 
-    public KamusApi(KamusTransport transport, int maxConcurrency, ILogger logger)
+    public KamusApi(KamusTransport transport, KamusClientOptions options, ILogger logger)
     {
         _transport = transport;
-        _maxConcurrency = maxConcurrency;
+        _maxConcurrency = options.MaxConcurrency;
+        _maxBatchItems = options.MaxBatchItems;
+        _maxRequestBytes = options.MaxRequestBytes;
         _logger = logger;
     }
 
@@ -84,9 +93,76 @@ internal sealed class KamusApi
         return map;
     }
 
-    /// <summary>Decrypts <paramref name="ciphertexts"/> remotely: one answer per item, in order.</summary>
+    /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
+    public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    {
+        var endpoint = KamusEndpoints.PublicKey(@namespace, serviceAccount);
+        var response = await _transport.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw new KamusException(
+                KamusErrorKind.Configuration,
+                $"GET {endpoint} failed with HTTP 404: this server offers no public keys (its KeyManagement:Offline is not set, or it is an older Kamus). Encrypt through the server instead, or ask its operators to enable offline keys.",
+                response.Status);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, endpoint, isDecrypt: false, method: "GET");
+        }
+
+        try
+        {
+            return KamusPublicKeyStatement.Parse(response.Body);
+        }
+        catch (KamusException e)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts <paramref name="ciphertexts"/> remotely: one outcome per item, in order. Batches are split to fit the
+    /// server's limits; a value too long for any request fails here, unsent.
+    /// </summary>
     /// <exception cref="KamusException">Only for misconfiguration (token unreadable, TLS, pin), which no item can get past.</exception>
-    public async Task<RemoteAnswer[]> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    public async Task<DecryptOutcome[]> DecryptAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    {
+        var results = new DecryptOutcome[ciphertexts.Count];
+        var chunk = new List<int>();
+        var chunkBytes = BatchOverheadBytes;
+        for (var i = 0; i <= ciphertexts.Count; i++)
+        {
+            var itemBytes = i < ciphertexts.Count ? ciphertexts[i].Length + ItemOverheadBytes : 0;
+            if (i < ciphertexts.Count && BatchOverheadBytes + itemBytes > _maxRequestBytes)
+            {
+                results[i] = DecryptOutcome.Failed(ciphertexts[i], KamusErrorKind.PayloadTooLarge, $"the value is {ciphertexts[i].Length} characters long, more than the largest request the server accepts ({_maxRequestBytes} bytes); it was not sent.");
+                continue;
+            }
+
+            if (chunk.Count > 0 && (i == ciphertexts.Count || chunk.Count == _maxBatchItems || chunkBytes + itemBytes > _maxRequestBytes))
+            {
+                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], cancellationToken).ConfigureAwait(false);
+                for (var c = 0; c < chunk.Count; c++)
+                {
+                    results[chunk[c]] = answers[c];
+                }
+
+                chunk.Clear();
+                chunkBytes = BatchOverheadBytes;
+            }
+
+            if (i < ciphertexts.Count)
+            {
+                chunk.Add(i);
+                chunkBytes += itemBytes;
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<DecryptOutcome[]> DecryptChunkAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
         if (!_upstreamServer)
         {
@@ -100,7 +176,7 @@ internal sealed class KamusApi
         return await DecryptV1Async(ciphertexts, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RemoteAnswer[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    private async Task<DecryptOutcome[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
         var request = new BatchDecryptRequest { Items = [.. ciphertexts] };
         KamusResponse response;
@@ -137,32 +213,68 @@ internal sealed class KamusApi
             return FailAll(ciphertexts, e);
         }
 
-        var results = new RemoteAnswer[ciphertexts.Count];
+        var results = new DecryptOutcome[ciphertexts.Count];
         for (var i = 0; i < results.Length; i++)
         {
             var item = answer.Items[i];
             results[i] = item switch
             {
-                { Error: null, Plaintext: { } plaintext } => RemoteAnswer.Success(plaintext),
-                { Error: { } error } when WireErrorKinds.TryParse(error, out var kind) =>
-                    RemoteAnswer.Failure(StatusErrors.ForBatchItem(StatusErrors.KindOf(kind), CiphertextFingerprint.Of(ciphertexts[i]))),
-                _ => RemoteAnswer.Failure(new KamusException(KamusErrorKind.Protocol, $"Decrypting {CiphertextFingerprint.Of(ciphertexts[i])} failed: POST {KamusEndpoints.DecryptV2} answered an unreadable result.") { CiphertextFingerprint = CiphertextFingerprint.Of(ciphertexts[i]) }),
+                { Error: null, Plaintext: { } plaintext } => DecryptOutcome.Success(ciphertexts[i], plaintext),
+                { Error: { } error } when WireErrorKinds.TryParse(error, out var kind) => StatusErrors.ForBatchItem(ciphertexts[i], kind),
+                _ => DecryptOutcome.Failed(ciphertexts[i], KamusErrorKind.Protocol, $"POST {KamusEndpoints.DecryptV2} answered an unreadable result."),
             };
         }
 
         return results;
     }
 
-    private async Task<RemoteAnswer[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    /// <summary>Re-encrypts <paramref name="ciphertexts"/> (<c>/api/v2/rewrap</c>): one outcome per item, in order.</summary>
+    /// <exception cref="KamusException">The call failed as a whole.</exception>
+    public async Task<RewrapOutcome[]> RewrapAsync(string serviceAccount, string @namespace, IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        var results = new RemoteAnswer[ciphertexts.Count];
+        var request = new RewrapRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = [.. ciphertexts] };
+        var response = await _transport.PostAsync(KamusEndpoints.RewrapV2, request, KamusProtocolJsonContext.Default.RewrapRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, KamusEndpoints.RewrapV2, isDecrypt: false);
+        }
+
+        var answer = Deserialize(response, KamusProtocolJsonContext.Default.RewrapResponse, KamusEndpoints.RewrapV2);
+        if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
+        }
+
+        var outcomes = new RewrapOutcome[ciphertexts.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = answer.Items[i] switch
+            {
+                { Error: null, Data: { Length: > 0 } data } => RewrapOutcome.Success(ciphertexts[i], data),
+                { Error: var error } when WireErrorKinds.TryParse(error, out var kind) => RefusedRewrap(ciphertexts[i], kind),
+                _ => RewrapOutcome.Failure(ciphertexts[i], new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.RewrapV2} answered an unreadable result.")),
+            };
+        }
+
+        return outcomes;
+    }
+
+    private static RewrapOutcome RefusedRewrap(string ciphertext, WireErrorKind kind)
+    {
+        var fingerprint = CiphertextFingerprint.Of(ciphertext);
+        return RewrapOutcome.Failure(ciphertext, new KamusException(StatusErrors.KindOf(kind), $"Re-encrypting {fingerprint} failed: the server answered {WireErrorKinds.Name(kind)}.") { CiphertextFingerprint = fingerprint });
+    }
+
+    private async Task<DecryptOutcome[]> DecryptV1Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
+    {
+        var results = new DecryptOutcome[ciphertexts.Count];
         KamusException? outage = null;
         await Parallel.ForEachAsync(Enumerable.Range(0, ciphertexts.Count), ParallelOptionsFor(cancellationToken), async (i, ct) =>
         {
             if (Volatile.Read(ref outage) is { } known)
             {
                 // The server is down, slow or refusing us: do not repeat every retry for every remaining value.
-                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(known, CiphertextFingerprint.Of(ciphertexts[i])));
+                results[i] = DecryptOutcome.FailedBy(ciphertexts[i], known);
                 return;
             }
 
@@ -171,24 +283,23 @@ internal sealed class KamusApi
                 var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
                 if (response.IsSuccess)
                 {
-                    results[i] = RemoteAnswer.Success(response.Text);
+                    results[i] = DecryptOutcome.Success(ciphertexts[i], response.Text);
                     return;
                 }
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
-                var fingerprint = CiphertextFingerprint.Of(ciphertexts[i]);
-                var error = StatusErrors.For(response.Status, KamusEndpoints.DecryptV1, isDecrypt: true, fingerprint);
-                if (IsOutage(error.Kind))
+                var failure = StatusErrors.ForValue(ciphertexts[i], response.Status, KamusEndpoints.DecryptV1);
+                if (IsOutage(failure.Error!.Kind))
                 {
-                    Interlocked.CompareExchange(ref outage, error, null);
+                    Interlocked.CompareExchange(ref outage, failure.Error, null);
                 }
 
-                results[i] = RemoteAnswer.Failure(error);
+                results[i] = failure;
             }
             catch (KamusException e) when (!IsFatal(e))
             {
                 Interlocked.CompareExchange(ref outage, e, null);
-                results[i] = RemoteAnswer.Failure(StatusErrors.ForItem(e, CiphertextFingerprint.Of(ciphertexts[i])));
+                results[i] = DecryptOutcome.FailedBy(ciphertexts[i], e);
             }
         }).ConfigureAwait(false);
         return results;
@@ -225,8 +336,8 @@ internal sealed class KamusApi
         }
     }
 
-    private static RemoteAnswer[] FailAll(IReadOnlyList<string> ciphertexts, KamusException error) =>
-        [.. ciphertexts.Select(c => RemoteAnswer.Failure(StatusErrors.ForItem(error, CiphertextFingerprint.Of(c))))];
+    private static DecryptOutcome[] FailAll(IReadOnlyList<string> ciphertexts, KamusException error) =>
+        [.. ciphertexts.Select(c => DecryptOutcome.FailedBy(c, error))];
 
     /// <summary>Misconfiguration that no retry or other item can get past: thrown to the caller.</summary>
     private static bool IsFatal(KamusException e) => e.Kind is KamusErrorKind.Configuration or KamusErrorKind.CertificatePinMismatch;

@@ -3,12 +3,41 @@ using Kamus.Wire.Protocol;
 
 namespace Kamus.Client.Transport;
 
-/// <summary>Maps a failed answer to a <see cref="KamusException"/>. Messages name the endpoint, status and fingerprint; the body is never quoted.</summary>
+/// <summary>
+/// What a failed answer means: its <see cref="KamusErrorKind"/> and a reason. Messages name the endpoint and status;
+/// the body is never quoted.
+/// </summary>
 internal static class StatusErrors
 {
-    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt, string? fingerprint = null)
+    /// <summary>A whole call's failure (encrypt, a batch that failed as a whole, or the GET of a key statement).</summary>
+    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt, string method = "POST")
     {
-        var subject = fingerprint is null ? $"POST {endpoint}" : $"Decrypting {fingerprint} (POST {endpoint})";
+        var (kind, reason) = Describe(status, endpoint, isDecrypt, method);
+        return new KamusException(kind, reason, status);
+    }
+
+    /// <summary>One value's failure on the one-value endpoint.</summary>
+    public static DecryptOutcome ForValue(string ciphertext, HttpStatusCode status, string endpoint)
+    {
+        var (kind, reason) = Describe(status, endpoint, isDecrypt: true);
+        return DecryptOutcome.Failed(ciphertext, kind, reason, status);
+    }
+
+    /// <summary>One value's failure reported by the batch endpoint.</summary>
+    public static DecryptOutcome ForBatchItem(string ciphertext, WireErrorKind kind) =>
+        DecryptOutcome.Failed(ciphertext, KindOf(kind), $"the server answered {WireErrorKinds.Name(kind)}");
+
+    /// <summary>The public kind of a wire error kind.</summary>
+    public static KamusErrorKind KindOf(WireErrorKind kind) => kind switch
+    {
+        WireErrorKind.Forbidden => KamusErrorKind.Forbidden,
+        WireErrorKind.InvalidCiphertext => KamusErrorKind.InvalidCiphertext,
+        WireErrorKind.Unavailable => KamusErrorKind.Unavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static (KamusErrorKind Kind, string Reason) Describe(HttpStatusCode status, string endpoint, bool isDecrypt, string method = "POST")
+    {
         var (kind, reason) = status switch
         {
             HttpStatusCode.Unauthorized => (KamusErrorKind.Unauthorized, "the server refused the service-account token, also after re-reading it"),
@@ -22,23 +51,6 @@ internal static class StatusErrors
             _ => (KamusErrorKind.Protocol, "the server answered an unexpected status"),
         };
 
-        return new KamusException(kind, $"{subject} failed with HTTP {(int)status}: {reason}.", status) { CiphertextFingerprint = fingerprint };
+        return (kind, $"{method} {endpoint} failed with HTTP {(int)status}: {reason}.");
     }
-
-    /// <summary>A copy of a whole-call failure for one item, naming that item's fingerprint.</summary>
-    public static KamusException ForItem(KamusException callFailure, string fingerprint) =>
-        new(callFailure.Kind, $"Decrypting {fingerprint} failed: {callFailure.Message}", callFailure.Status, callFailure) { CiphertextFingerprint = fingerprint };
-
-    /// <summary>The public kind of a wire error kind.</summary>
-    public static KamusErrorKind KindOf(WireErrorKind kind) => kind switch
-    {
-        WireErrorKind.Forbidden => KamusErrorKind.Forbidden,
-        WireErrorKind.InvalidCiphertext => KamusErrorKind.InvalidCiphertext,
-        WireErrorKind.Unavailable => KamusErrorKind.Unavailable,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
-
-    /// <summary>An item failure reported by the v2 batch API.</summary>
-    public static KamusException ForBatchItem(KamusErrorKind kind, string fingerprint) =>
-        new(kind, $"Decrypting {fingerprint} failed: the server answered {kind}.") { CiphertextFingerprint = fingerprint };
 }

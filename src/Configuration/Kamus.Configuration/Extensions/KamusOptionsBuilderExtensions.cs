@@ -1,4 +1,5 @@
 using Kamus.Configuration;
+using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ public static class KamusOptionsBuilderExtensions
     /// <summary>
     /// Fails validation of <typeparamref name="TOptions"/> when a value under <paramref name="configSectionPath"/> could
     /// not be decrypted (an optional or ignored Kamus failure), with a message naming the options type and the key,
-    /// for example <c>Options 'DbOptions' need 'Db:Password', which Kamus could not decrypt: Forbidden (not decryptable by this service account)</c>.
+    /// for example <c>Options 'DbOptions' need 'Db:Password', which Kamus could not decrypt: Forbidden (not decryptable by this service account; re-encrypt it for this pod's namespace and service account (kamus encrypt -n &lt;namespace&gt; -a &lt;service-account&gt;))</c>.
     /// Combine with <c>ValidateOnStart()</c>.
     /// </summary>
     /// <param name="builder">The options builder.</param>
@@ -40,11 +41,17 @@ public static class KamusOptionsBuilderExtensions
             }
 
             var prefix = sectionPath.Length == 0 ? string.Empty : sectionPath + ConfigurationPath.KeyDelimiter;
-            var errors = (configuration as IConfigurationRoot)?.Providers.OfType<KamusConfigurationProvider>()
+            var providers = (configuration as IConfigurationRoot)?.Providers.OfType<KamusConfigurationProvider>().ToList() ?? [];
+            var marker = providers.FirstOrDefault()?.Marker ?? KamusConfigurationOptions.DefaultMarkerPrefix;
+            var section = sectionPath.Length == 0 ? configuration : configuration.GetSection(sectionPath);
+
+            // Failed keys, and bound values that are still ciphertexts (from a source added after AddKamus()).
+            var errors = providers
                 .SelectMany(provider => provider.Failures)
                 .Where(failure => prefix.Length == 0 || failure.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Concat(StillEncryptedValues.Find(section, marker))
                 .Select(failure => $"Options '{typeof(TOptions).Name}' need '{failure.Key}', which Kamus could not decrypt: {failure.Kind} ({failure.Reason})")
-                .ToList() ?? [];
+                .ToList();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
     }

@@ -2,15 +2,6 @@ using Kamus.Client;
 
 namespace Kamus.Configuration.Internal;
 
-/// <summary>The outcome of decrypting one distinct ciphertext: a plaintext or a failure kind. Never prints the plaintext.</summary>
-internal readonly record struct SecretOutcome(string? Plaintext, KamusErrorKind Kind)
-{
-    public bool Succeeded => Plaintext is not null;
-
-    // A record's generated ToString would print the plaintext.
-    public override string ToString() => Succeeded ? "SecretOutcome(ok)" : $"SecretOutcome({Kind})";
-}
-
 /// <summary>
 /// Decrypts distinct ciphertexts in one <see cref="IKamusClient.DecryptManyAsync"/> call under one deadline, from
 /// synchronous code (<c>IConfigurationProvider.Load</c>) without deadlocking or starving the thread pool.
@@ -20,24 +11,22 @@ internal static class DecryptionPass
     // A client that ignores cancellation must not hang the caller for ever.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    /// <summary>Decrypts <paramref name="ciphertexts"/> (distinct); <paramref name="batchError"/> is set when the whole call failed.</summary>
-    public static Dictionary<string, SecretOutcome> Run(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline, out KamusException? batchError)
+    /// <summary>
+    /// Decrypts <paramref name="ciphertexts"/> (distinct): one outcome each, in order. When the whole call failed,
+    /// <paramref name="batchError"/> says why and every outcome carries it.
+    /// </summary>
+    public static IReadOnlyList<DecryptOutcome> Run(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline, out KamusException? batchError)
     {
         batchError = null;
-        var outcomes = new Dictionary<string, SecretOutcome>(ciphertexts.Count, StringComparer.Ordinal);
-        if (ciphertexts.Count == 0)
-        {
-            return outcomes;
-        }
-
-        IReadOnlyList<DecryptOutcome>? results = null;
         try
         {
-            results = RunBlocking(client, ciphertexts, deadline);
-            if (results.Count != ciphertexts.Count)
+            var results = RunBlocking(client, ciphertexts, deadline);
+            if (results.Count == ciphertexts.Count)
             {
-                batchError = new KamusException(KamusErrorKind.Protocol, "The Kamus client returned a wrong number of results.");
+                return results;
             }
+
+            batchError = new KamusException(KamusErrorKind.Protocol, "The Kamus client returned a wrong number of results.");
         }
         catch (KamusException exception)
         {
@@ -48,17 +37,12 @@ internal static class DecryptionPass
             batchError = new KamusException(KamusErrorKind.Timeout, $"Decrypting the configuration took longer than {deadline}.", innerException: exception);
         }
 
-        for (var i = 0; i < ciphertexts.Count; i++)
-        {
-            outcomes[ciphertexts[i]] = batchError is not null || results is null
-                ? new SecretOutcome(null, batchError?.Kind ?? KamusErrorKind.Protocol)
-                : results[i].Succeeded
-                    ? new SecretOutcome(results[i].Plaintext, default)
-                    : new SecretOutcome(null, results[i].ErrorKind ?? KamusErrorKind.Protocol);
-        }
-
-        return outcomes;
+        return FailAll(ciphertexts, batchError);
     }
+
+    /// <summary>Every value failed for the same reason.</summary>
+    public static DecryptOutcome[] FailAll(IReadOnlyList<string> ciphertexts, KamusException error) =>
+        [.. ciphertexts.Select(ciphertext => DecryptOutcome.Failure(ciphertext, error))];
 
     private static IReadOnlyList<DecryptOutcome> RunBlocking(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline)
     {

@@ -23,4 +23,7 @@ internal static partial class KamusConfigurationLog
 
     [LoggerMessage(6, LogLevel.Debug, "Kamus reload: nothing changed")]
     public static partial void Unchanged(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "Configuration key {Key} is still a Kamus ciphertext ({Fingerprint}) after every configuration source was applied: it comes from a source added after AddKamus(). The app reads the ciphertext, not the secret; add that source before AddKamus()")]
+    public static partial void StillEncrypted(ILogger logger, string key, string fingerprint);
 }

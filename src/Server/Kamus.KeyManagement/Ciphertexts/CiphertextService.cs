@@ -5,6 +5,8 @@ using Kamus.Wire.Crypto;
 using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Cloud;
+using Kamus.KeyManagement.Offline;
 
 namespace Kamus.KeyManagement.Ciphertexts;
 
@@ -14,18 +16,29 @@ namespace Kamus.KeyManagement.Ciphertexts;
 /// </summary>
 internal sealed class CiphertextService
 {
+    private const string NoCloudProvider = "upstream cloud KMS values need the provider that made them (KeyManagement:Provider=AwsKms, GoogleKms or AzureKeyVault)";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IMasterKeyProvider _keys;
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
+    private readonly CloudMasterKeyProvider? _cloud;
+    private readonly OfflineKeyRing? _offline;
 
     /// <summary>Creates the service.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format)
+    /// <param name="keys">The master keys of the v2 formats.</param>
+    /// <param name="upstream">Upstream's AES key.</param>
+    /// <param name="format">The format new values are written in.</param>
+    /// <param name="cloud">The cloud KMS provider, which also reads upstream's values made with it.</param>
+    /// <param name="offline">The offline (HPKE) key ring, when offline encryption is configured.</param>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, CloudMasterKeyProvider? cloud = null, OfflineKeyRing? offline = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
+        _cloud = cloud;
+        _offline = offline;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
@@ -99,11 +112,15 @@ internal sealed class CiphertextService
         {
             case CiphertextFormat.UpstreamAes:
                 return DecryptUpstream(identity, parsed.Iv, parsed.Body);
+            case CiphertextFormat.UpstreamKms:
+                return await DecryptUpstreamKmsAsync(identity, parsed.Body, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2Value:
                 return await DecryptV2ValueAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
             case CiphertextFormat.V2WrappedKey:
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
+            case CiphertextFormat.OfflineValue:
+                return OfflineDecryption.Decrypt(_offline, identity, parsed);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }
@@ -127,6 +144,28 @@ internal sealed class CiphertextService
         }
 
         return Utf8OrForbidden(plaintext);
+    }
+
+    private async ValueTask<DecryptResult> DecryptUpstreamKmsAsync(ServiceAccountIdentity identity, byte[] ciphertext, CancellationToken cancellationToken)
+    {
+        if (_cloud is null)
+        {
+            return DecryptResult.Invalid(NoCloudProvider);
+        }
+
+        byte[] plaintext;
+        try
+        {
+            plaintext = await _cloud.DecryptUpstreamValueAsync(identity, ciphertext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return DecryptResult.Forbidden;
+        }
+
+        // The wrapped part of an upstream AWS envelope (which the client fast path sends alone) holds a raw data key:
+        // it answers base64 of the key, as every bare wrapped key does. Values are UTF-8 text.
+        return plaintext.Length == KeyDerivation.KeySize && !IsUtf8(plaintext) ? DecryptResult.Success(ToBase64AndZero(plaintext)) : Utf8OrForbidden(plaintext);
     }
 
     private async ValueTask<DecryptResult> DecryptV2ValueAsync(ServiceAccountIdentity identity, ParsedCiphertext parsed, CancellationToken cancellationToken)
@@ -238,10 +277,16 @@ internal sealed class CiphertextService
             }
         }
 
-        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key.
-        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format != CiphertextFormat.UpstreamAes)
+        // Upstream envelope: the wrapped key is an upstream AES value whose plaintext is base64 of the data key, or a
+        // KMS ciphertext of the data key (AWS KMS; Azure Key Vault above MaximumDataLength).
+        if (!CiphertextParser.TryParse(parsed.WrappedKey, out var wrapped, out _) || wrapped.Format is not (CiphertextFormat.UpstreamAes or CiphertextFormat.UpstreamKms))
         {
-            return (null, DecryptResult.Invalid("the envelope's wrapped key is not an AESKey value"));
+            return (null, DecryptResult.Invalid("the envelope's wrapped key is neither an AESKey value nor a KMS ciphertext"));
+        }
+
+        if (wrapped.Format == CiphertextFormat.UpstreamKms)
+        {
+            return await UnwrapUpstreamKmsKeyAsync(identity, wrapped.Body, cancellationToken).ConfigureAwait(false);
         }
 
         if (!_upstream.IsConfigured)
@@ -273,6 +318,35 @@ internal sealed class CiphertextService
             CryptographicOperations.ZeroMemory(base64Key);
         }
     }
+
+    private async ValueTask<(DataKey?, DecryptResult)> UnwrapUpstreamKmsKeyAsync(ServiceAccountIdentity identity, byte[] blob, CancellationToken cancellationToken)
+    {
+        if (_cloud is null)
+        {
+            return (null, DecryptResult.Invalid(NoCloudProvider));
+        }
+
+        byte[] key;
+        try
+        {
+            key = await _cloud.UnwrapUpstreamDataKeyAsync(identity, blob, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException)
+        {
+            return (null, DecryptResult.Forbidden);
+        }
+
+        try
+        {
+            return (DataKey.FromBytes(key), default);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     private static DecryptResult Utf8OrForbidden(byte[] plaintext)
     {

@@ -21,6 +21,18 @@ internal static partial class KamusServerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
     public static partial void Keys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Settings} is the key upstream Kamus's Helm chart published as its default; anything encrypted under it is readable by anyone. Old values still decrypt: add a new key to KeyManagement:KeyRing, make it current, re-encrypt, then remove this one (docs/deploy.md, \"Rotating the master key\").")]
+    public static partial void PublishedKey(ILogger logger, string settings);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: offline encryption keys are derived from the development key; anyone can derive them.")]
+    public static partial void DevelopmentOfflineKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline encryption: key epoch {Epoch}; key statements are signed by the key with SHA-256 fingerprint {SignerFingerprint} (publish it for users to pin).")]
+    public static partial void OfflineKeys(ILogger logger, int epoch, string signerFingerprint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
+    public static partial void Cloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The Kubernetes TokenReview API is unavailable: {Reason}.")]
     public static partial void TokenReviewUnavailable(ILogger logger, string reason);
 

@@ -135,6 +135,24 @@ internal sealed class DataKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies the key into <paramref name="destination"/> (32 bytes), or returns <see langword="false"/> when it was
+    /// disposed (zeroed) meanwhile: a cache may evict a key while another thread still holds it.
+    /// </summary>
+    public bool TryCopyTo(Span<byte> destination)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _key.CopyTo(destination);
+            return true;
+        }
+    }
+
     /// <summary>Says what this is, never the key.</summary>
     public override string ToString() => "DataKey(redacted)";
 

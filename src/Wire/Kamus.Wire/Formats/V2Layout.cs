@@ -20,6 +20,12 @@ internal static class V2Layout
     /// <summary>Prefix of a v2 envelope.</summary>
     public const string EnvelopePrefix = "k2e.";
 
+    /// <summary>
+    /// The longest sealed data key. An in-process or HSM seal is exactly 60 bytes (32 + nonce + tag); a cloud KMS seal
+    /// also carries the KMS's own ciphertext (a few hundred bytes; an RSA-4096 Key Vault key gives 512).
+    /// </summary>
+    public const int MaxSealedKeySize = 4096;
+
     /// <summary>The longest key id: 1 to 32 characters of <c>[A-Za-z0-9_-]</c>.</summary>
     public const int MaxKeyIdLength = 32;
 

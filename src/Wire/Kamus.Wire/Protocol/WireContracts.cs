@@ -90,6 +90,50 @@ internal sealed class BatchDecryptResult
     public override string ToString() => Error is null ? "BatchDecryptResult(ok)" : $"BatchDecryptResult({Error})";
 }
 
+/// <summary>
+/// Body of <c>POST /api/v2/rewrap</c>: ciphertexts of one service account, to be re-encrypted under the server's
+/// current key and provider. The caller's bearer token must be that service account's.
+/// </summary>
+internal sealed class RewrapRequest
+{
+    /// <summary>The service account the values belong to (and the new values will).</summary>
+    [JsonPropertyName("service-account")]
+    public string? ServiceAccount { get; set; }
+
+    /// <summary>The service account's namespace.</summary>
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; set; }
+
+    /// <summary>The ciphertexts, in any format the server reads.</summary>
+    [JsonPropertyName("items")]
+    public List<string>? Items { get; set; }
+
+    /// <summary>Names the identity and the count only.</summary>
+    public override string ToString() => $"RewrapRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items)";
+}
+
+/// <summary>Answer of <c>POST /api/v2/rewrap</c>: one result per requested item, in order.</summary>
+internal sealed class RewrapResponse
+{
+    /// <summary>The results, in the order of the request.</summary>
+    [JsonPropertyName("items")]
+    public List<RewrapResult>? Items { get; set; }
+}
+
+/// <summary>One item's result: the new ciphertext, or an error kind (a <see cref="WireErrorKind"/> name).</summary>
+internal sealed class RewrapResult
+{
+    /// <summary>The new ciphertext, when the value was re-encrypted.</summary>
+    [JsonPropertyName("data")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Data { get; set; }
+
+    /// <summary>The error kind, when it was refused: <c>Forbidden</c> (not this account's) or <c>InvalidCiphertext</c>.</summary>
+    [JsonPropertyName("error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; set; }
+}
+
 /// <summary>System.Text.Json source generation for the wire contracts (trimming- and AOT-safe).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(EncryptRequest))]
@@ -98,5 +142,7 @@ internal sealed class BatchDecryptResult
 [JsonSerializable(typeof(BatchEncryptResponse))]
 [JsonSerializable(typeof(BatchDecryptRequest))]
 [JsonSerializable(typeof(BatchDecryptResponse))]
+[JsonSerializable(typeof(RewrapRequest))]
+[JsonSerializable(typeof(RewrapResponse))]
 [JsonSerializable(typeof(string))]
 internal partial class KamusProtocolJsonContext : JsonSerializerContext;
