@@ -50,7 +50,7 @@ internal sealed class RewrapEndpoints(AuthenticatedRequests requests, Ciphertext
             return;
         }
 
-        RewrapOutcome[] outcomes;
+        RewrapItemResult[] outcomes;
         try
         {
             outcomes = await rewrapper.RewrapAsync(caller, body.Items, context.RequestAborted);
