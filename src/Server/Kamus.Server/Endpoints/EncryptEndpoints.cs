@@ -46,8 +46,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            KamusServerLog.MasterKeyUnavailable(logger, V1Path, e.Reason);
-            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            await RefuseUnavailableAsync(context, V1Path, "encrypt", identity, e);
             return;
         }
         await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, ciphertext);
@@ -98,12 +97,18 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            KamusServerLog.MasterKeyUnavailable(logger, V2Path, e.Reason);
-            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            await RefuseUnavailableAsync(context, V2Path, "encrypt-batch", identity, e);
             return;
         }
         await HttpAnswers.WriteJsonAsync(context, new BatchEncryptResponse { Items = items }, KamusProtocolJsonContext.Default.BatchEncryptResponse);
         Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", audit.IsEnabled ? Fingerprints.Of(items.Values) : "-");
+    }
+
+    /// <summary>The master-key backend failed: an error line, and 503 with a short message naming the reason.</summary>
+    private Task RefuseUnavailableAsync(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity identity, MasterKeyUnavailableException e)
+    {
+        KamusServerLog.MasterKeyUnavailable(logger, path, e.Reason);
+        return RefuseAsync(context, path, action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Wire.Identity.ServiceAccountIdentity? identity, string? reason = null)
