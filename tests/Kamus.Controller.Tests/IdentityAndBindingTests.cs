@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s;
-using Kamus.Client.Tests.Formats;
+using Kamus.Testing;
 using Kamus.Controller.Tests.Support;
 using Kamus.Testing.Kubernetes;
 

@@ -1,3 +1,4 @@
+using Kamus.Testing;
 using System.Net;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Wire.Formats;
@@ -14,7 +15,7 @@ public sealed class BoundContextTests(ServerFixture fixture) : IClassFixture<Ser
 {
     private const string Bound = "kamussecret:ns-a/db/password";
 
-    private KamusApi Api => fixture.Api;
+    private RawKamusApi Api => fixture.Api;
 
     [Fact]
     public async Task Encrypt_binds_the_named_items_and_leaves_the_others_unbound()

@@ -56,7 +56,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         var url = options.ResolveUrl()!;
         if (KamusUrlPolicy.IsInsecureRemote(url))
         {
-            Log.InsecureUrlAllowed(logger, url);
+            KamusClientLog.InsecureUrlAllowed(logger, url);
         }
 
         _http = httpClient;
@@ -162,7 +162,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
             return [];
         }
 
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus decrypt");
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
         return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
     }

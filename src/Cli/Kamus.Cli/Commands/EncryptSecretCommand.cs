@@ -80,7 +80,7 @@ internal static class EncryptSecretCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
-            var ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client => bind
+            var ciphertexts = await CliClientFactory.UseAsync(console, kamus, client => bind
                 ? (client as IBoundEncryptor ?? throw CliException.Usage("this Kamus client cannot bind values; give --no-bind.")).EncryptBoundAsync(identity.Name, identity.Namespace, items, contexts, cancellationToken)
                 : client.EncryptManyAsync(identity.Name, identity.Namespace, items, cancellationToken));
 

@@ -53,7 +53,7 @@ internal sealed class EnvelopeFastPath : IDisposable
             var wrappedKey = envelope.WrappedKey!;
             if (_cache.TryGet(envelope.Format, wrappedKey, out var key) && DecryptLocally(key, envelope, ciphertexts[i]) is { } outcome)
             {
-                KamusClientDiagnostics.DataKeyCacheHits.Add(1);
+                KamusClientTelemetry.DataKeyCacheHits.Add(1);
                 outcomes[i] = outcome;
                 round.Local++;
                 continue;
@@ -92,7 +92,7 @@ internal sealed class EnvelopeFastPath : IDisposable
         try
         {
             var plaintext = key.DecryptPayload(envelope);
-            KamusClientDiagnostics.LocalDecrypts.Add(1);
+            KamusClientTelemetry.LocalDecrypts.Add(1);
             return DecryptOutcome.Success(ciphertext, plaintext);
         }
         catch (ObjectDisposedException)
@@ -156,7 +156,7 @@ internal sealed class EnvelopeFastPath : IDisposable
                 var group = _waiting[wrappedKeys[k]];
                 if (answer.Succeeded && DataKey.TryFromBase64(answer.Plaintext, out var fresh))
                 {
-                    KamusClientDiagnostics.FastPathUnwraps.Add(1);
+                    KamusClientTelemetry.FastPathUnwraps.Add(1);
                     var key = _owner._cache.Add(group[0].Envelope.Format, wrappedKeys[k], fresh!);
                     foreach (var (index, envelope) in group)
                     {

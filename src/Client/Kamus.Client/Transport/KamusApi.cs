@@ -345,7 +345,7 @@ internal sealed class KamusApi
         if (!_upstreamServer)
         {
             _upstreamServer = true;
-            Log.ServerWithoutV2(_logger, endpoint, status);
+            KamusClientLog.ServerWithoutV2(_logger, endpoint, status);
         }
 
         return true;

@@ -14,10 +14,10 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
 {
     /// <summary>One outcome per item, in order.</summary>
     /// <exception cref="MasterKeyUnavailableException">A key backend failed; nothing was re-encrypted.</exception>
-    public async ValueTask<RewrapOutcome[]> RewrapAsync(ServiceAccountIdentity identity, IReadOnlyList<string?> items, CancellationToken cancellationToken = default)
+    public async ValueTask<RewrapItemResult[]> RewrapAsync(ServiceAccountIdentity identity, IReadOnlyList<string?> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var outcomes = new RewrapOutcome[items.Count];
+        var outcomes = new RewrapItemResult[items.Count];
         var opened = new Dictionary<string, string>(StringComparer.Ordinal);
         var contexts = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var scope = new DataKeyScope())
@@ -28,7 +28,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
                 var readable = CiphertextParser.TryParse(items[i], out var parsed, out _);
                 if (readable && parsed!.Format == CiphertextFormat.V2WrappedKey)
                 {
-                    outcomes[i] = new RewrapOutcome(null, DecryptResult.Invalid("a wrapped data key is not a value"));
+                    outcomes[i] = new RewrapItemResult(null, DecryptResult.Invalid("a wrapped data key is not a value"));
                     continue;
                 }
 
@@ -44,7 +44,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
                 }
                 else
                 {
-                    outcomes[i] = new RewrapOutcome(null, result);
+                    outcomes[i] = new RewrapItemResult(null, result);
                 }
             }
         }
@@ -53,7 +53,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
         {
             foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts, cancellationToken).ConfigureAwait(false))
             {
-                outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapOutcome(ciphertext, default);
+                outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapItemResult(ciphertext, default);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Kamus.Server.Diagnostics;
+using Kamus.Server.Endpoints;
 using Kamus.Wire.Identity;
-using Kamus.Server.Audit;
 using Microsoft.Net.Http.Headers;
 
 namespace Kamus.Server.Authentication;
@@ -19,7 +20,7 @@ internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Ide
 /// Authenticates a decrypt request: the bearer token is reviewed (through the review cache; concurrent requests with the
 /// same uncached token share one review), only service accounts are accepted, and the default service account is refused.
 /// </summary>
-internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics)
+internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, KamusServerTelemetry metrics)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -84,7 +85,7 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
             var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
             if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
             {
-                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtPayload.ReadExpiry(token));
             }
 
             completion.SetResult(review);

@@ -4,6 +4,7 @@ using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.Options;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Endpoints;
 
@@ -11,7 +12,7 @@ namespace Kamus.Server.Endpoints;
 /// The prelude and the refusals of the endpoints that act as the caller's service account (decrypt, rewrap): the
 /// token is reviewed before the body is read, and every answer is counted and audited.
 /// </summary>
-internal sealed class AuthenticatedRequests(CallerAuthenticator authenticator, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+internal sealed class AuthenticatedRequests(CallerAuthenticator authenticator, AuditLog audit, KamusServerTelemetry metrics, IOptions<KamusServerOptions> options)
 {
     /// <summary>The request limits.</summary>
     public LimitsOptions Limits { get; } = options.Value.Limits;

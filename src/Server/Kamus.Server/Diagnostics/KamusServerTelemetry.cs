@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 
-namespace Kamus.Server.Audit;
+namespace Kamus.Server.Diagnostics;
 
 /// <summary>The server's meter, <c>Kamus.Server</c>: counter <c>kamus.server.requests</c> tagged by endpoint and status.</summary>
-internal sealed class ServerMetrics : IDisposable
+internal sealed class KamusServerTelemetry : IDisposable
 {
     /// <summary>The meter name.</summary>
     public const string MeterName = "Kamus.Server";
@@ -13,7 +13,7 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Counter<long> _reviews;
 
     /// <summary>Creates the meter.</summary>
-    public ServerMetrics(IMeterFactory meterFactory)
+    public KamusServerTelemetry(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);

@@ -1,8 +1,13 @@
 using System.Text.Json;
+using Xunit;
 
-namespace Kamus.Client.Tests.Formats;
+namespace Kamus.Testing;
 
-/// <summary>The upstream vectors of shared/compat, made by the upstream Kamus code.</summary>
+/// <summary>
+/// The upstream compatibility vectors (tests/TestData/kamus-v1-vectors.json, copied from shared/compat and made by the
+/// upstream Kamus code): its master key and one <see cref="Vector"/> per ciphertext. Test projects copy TestData/ to
+/// their output (tests/Directory.Build.props).
+/// </summary>
 public static class CompatVectors
 {
     private static readonly Lazy<(byte[] MasterKey, Vector[] Vectors)> Loaded = new(Load);
@@ -11,6 +16,7 @@ public static class CompatVectors
 
     public static IReadOnlyList<Vector> All => Loaded.Value.Vectors;
 
+    /// <summary>The index of every vector, for <c>[MemberData]</c>.</summary>
     public static TheoryData<int> Indexes()
     {
         var data = new TheoryData<int>();
@@ -26,12 +32,12 @@ public static class CompatVectors
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "kamus-v1-vectors.json")));
         var key = Convert.FromBase64String(doc.RootElement.GetProperty("masterKey").GetString()!);
-        var vectors = doc.RootElement.GetProperty("vectors").EnumerateArray()
-            .Select(v => new Vector(v.GetProperty("mode").GetString()!, v.GetProperty("id").GetString()!, v.GetProperty("plaintext").GetString()!, v.GetProperty("ciphertext").GetString()!))
-            .ToArray();
+        Vector[] vectors = [.. doc.RootElement.GetProperty("vectors").EnumerateArray()
+            .Select(v => new Vector(v.GetProperty("mode").GetString()!, v.GetProperty("id").GetString()!, v.GetProperty("plaintext").GetString()!, v.GetProperty("ciphertext").GetString()!))];
         return (key, vectors);
     }
 
+    /// <summary>One upstream ciphertext: its mode, the service account it was made for (<c>namespace:name</c>) and its plaintext.</summary>
     public sealed record Vector(string Mode, string Id, string Plaintext, string Ciphertext)
     {
         public string Namespace => Id.Split(':')[0];

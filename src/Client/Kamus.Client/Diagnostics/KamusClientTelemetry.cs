@@ -7,12 +7,12 @@ namespace Kamus.Client.Diagnostics;
 /// The <see cref="Meter"/> and <see cref="ActivitySource"/> of the client, both named <c>Kamus.Client</c>.
 /// Instruments carry endpoints and error kinds as tags, never values.
 /// </summary>
-internal static class KamusClientDiagnostics
+internal static class KamusClientTelemetry
 {
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string Name = "Kamus.Client";
 
-    private static readonly string? Version = typeof(KamusClientDiagnostics).Assembly.GetName().Version?.ToString();
+    private static readonly string? Version = typeof(KamusClientTelemetry).Assembly.GetName().Version?.ToString();
 
     public static readonly ActivitySource ActivitySource = new(Name, Version);
 

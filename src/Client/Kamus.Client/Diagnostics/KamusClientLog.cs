@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Kamus.Client.Diagnostics;
 
 /// <summary>The client's log messages. They name endpoints, statuses, counts and fingerprints: never tokens or values.</summary>
-internal static partial class Log
+internal static partial class KamusClientLog
 {
     [LoggerMessage(1, LogLevel.Warning, "Kamus URL {Url} uses plain HTTP to a non-loopback host: secrets and tokens cross the network unencrypted. Allowed by AllowInsecureHttp / KAMUS_ALLOW_INSECURE_URL.")]
     public static partial void InsecureUrlAllowed(ILogger logger, Uri url);

@@ -2,11 +2,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace Kamus.Server.Tests;
+namespace Kamus.Testing;
 
-/// <summary>Raw HTTP calls to the server, as any client would make them.</summary>
-public sealed class KamusApi(HttpClient http)
+/// <summary>
+/// Raw HTTP calls to the Kamus API (v1 and v2 paths, JSON bodies, bearer tokens), as any client would make them: for
+/// tests of the server itself, below <c>KamusClient</c>. The <c>...OkAsync</c> calls assert success.
+/// </summary>
+public sealed class RawKamusApi(HttpClient http)
 {
     public Task<HttpResponseMessage> EncryptAsync(string? data, string? serviceAccount, string? @namespace) =>
         http.PostAsJsonAsync("api/v1/encrypt", new JsonObject { ["data"] = data, ["service-account"] = serviceAccount, ["namespace"] = @namespace });

@@ -5,7 +5,7 @@ using Kamus.Client.Tokens;
 namespace Kamus.Pkcs11.Tests;
 
 [Collection(SoftHsmGroup.Name)]
-public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
+public sealed class HsmRoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
 {
     private HsmServer _server = null!;
 
@@ -13,7 +13,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_v1_value_round_trips_through_the_token()
     {
         var wrapsBefore = _server.Hsm.WrapCalls;
@@ -26,7 +26,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
         Assert.Equal("s3cret-é", body);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_v2_batch_shares_one_wrap_and_decrypts_with_one_unwrap()
     {
         var items = Enumerable.Range(0, 50).ToDictionary(i => $"key{i}", i => $"value-{i}");
@@ -43,7 +43,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
         Assert.Equal(unwrapsBefore + 1, _server.Hsm.UnwrapCalls);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task The_client_fast_path_unwraps_the_shared_key_once_in_the_token()
     {
         using var client = new KamusClient(new KamusClientOptions
@@ -67,7 +67,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
         Assert.Equal(items["Secret:7"], await client.DecryptAsync(encrypted["Secret:7"]));
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task Another_service_account_is_refused()
     {
         var value = await _server.Api.EncryptOkAsync("only-for-sa1", "sa1", "ns-a");
@@ -85,7 +85,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
         Assert.Equal("only-for-sa1", (await _server.Api.DecryptTextAsync(HsmServer.TokenA1, envelope)).Body);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task An_altered_value_is_refused_and_the_sessions_stay_usable()
     {
         var value = await _server.Api.EncryptOkAsync("intact", "sa1", "ns-a");
@@ -96,7 +96,7 @@ public sealed class RoundTripTests(SoftHsmFixture hsm) : IAsyncLifetime
         Assert.Equal("intact", (await _server.Api.DecryptTextAsync(HsmServer.TokenA1, value)).Body);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task Concurrent_requests_share_the_session_pool()
     {
         var values = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => _server.Api.EncryptOkAsync($"v{i}", "sa1", "ns-a")));

@@ -8,7 +8,7 @@ namespace Kamus.Cli.Service;
 /// connection handling are the library's own; a bearer token for an encryptor behind authentication is added by one
 /// extra message handler.
 /// </summary>
-internal static class KamusClientFactory
+internal static class CliClientFactory
 {
     public static IKamusClient Create(KamusConnection connection)
     {

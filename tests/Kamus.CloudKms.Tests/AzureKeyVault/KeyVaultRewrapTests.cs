@@ -14,7 +14,7 @@ namespace Kamus.CloudKms.Tests.AzureKeyVault;
 /// <c>POST /api/v2/rewrap</c> moving values from upstream's AES key (configured beside Key Vault, unwrap only) and
 /// from upstream's Key Vault values to the current provider, as the values' own service account.
 /// </summary>
-public sealed class RewrapTests
+public sealed class KeyVaultRewrapTests
 {
     [Fact]
     public async Task Upstream_aes_values_and_old_key_ring_values_move_to_key_vault_in_request_order()
