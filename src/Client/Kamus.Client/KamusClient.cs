@@ -51,8 +51,11 @@ public sealed class KamusClient : IKamusClient, IDisposable
     internal KamusClient(HttpClient httpClient, bool ownsHttp, KamusClientOptions options, CertificatePin? pin, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var factory = loggerFactory ?? options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = factory.CreateLogger<KamusClient>();
+        // String categories (the same names as CreateLogger<T>, whose Logger<T> builds them by reflection: a cold-start
+        // cost), and without a logger factory the null logger itself.
+        var factory = loggerFactory ?? options.LoggerFactory;
+        var logging = factory is not null and not NullLoggerFactory;
+        var logger = logging ? factory!.CreateLogger(typeof(KamusClient).FullName!) : NullLogger.Instance;
         var url = options.ResolveUrl()!;
         if (KamusUrlPolicy.IsInsecureRemote(url))
         {
@@ -62,7 +65,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _ownsTokens = options.TokenSource is null;
-        _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, factory.CreateLogger<FileTokenSource>());
+        _tokens = options.TokenSource ?? FileTokenSource.Create(options.ResolveTokenFilePath(), options.TimeProvider, logging ? factory!.CreateLogger(typeof(FileTokenSource).FullName!) : null);
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
         _api = new KamusApi(transport, options, logger);

@@ -37,7 +37,8 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _source = source;
         _providers = providers;
         _settingsFallback = settingsFallback;
-        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+        // A string category, not CreateLogger<T>: a Logger<T> builds the same name by reflection, a cold-start cost.
+        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger(typeof(KamusConfigurationProvider).FullName!);
     }
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
@@ -186,7 +187,18 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
     private Dictionary<string, DecryptOutcome> DecryptNew(List<KeyValuePair<string, string>> encrypted, out KamusException? batchError)
     {
         batchError = null;
-        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
+        // A loop, not Select/Where/Distinct over key-value pairs: generic code a cold start would compile just for this.
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < encrypted.Count; i++)
+        {
+            var ciphertext = encrypted[i].Value;
+            if (!_cache.ContainsKey(ciphertext) && seen.Add(ciphertext))
+            {
+                missing.Add(ciphertext);
+            }
+        }
+
         var fresh = new Dictionary<string, DecryptOutcome>(missing.Count, StringComparer.Ordinal);
         if (missing.Count == 0)
         {
@@ -208,7 +220,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         for (var i = 0; i < missing.Count; i++)
         {
             fresh[missing[i]] = outcomes[i];
-            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            if (KamusConfigurationTelemetry.Decryptions.Enabled)
+            {
+                KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            }
         }
 
         return fresh;
@@ -263,7 +278,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
             KamusConfigurationLog.Decrypted(_logger, next.DecryptedKeys.Count, decryptedNow, DescribeKeys(next.DecryptedKeys));
         }
 
-        KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        if (KamusConfigurationTelemetry.Loads.Enabled)
+        {
+            KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        }
         if (changed && reload)
         {
             OnReload();

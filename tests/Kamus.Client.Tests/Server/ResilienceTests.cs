@@ -88,11 +88,14 @@ public sealed class ResilienceTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_attempt_times_out_and_is_retried()
     {
+        // The retry is the first call through Polly (a first attempt runs without it), so it pays Polly's and the
+        // server's first-call costs: a margin for a loaded machine, and the server warmed by one call first.
+        using var client = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        Assert.Equal(_vector.Plaintext, await client.DecryptAsync(_vector.Ciphertext));
         _proxy.Enqueue(Decrypt, Fault.Slow(TimeSpan.FromSeconds(30)));
-        using var client = Client(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(_vector.Plaintext, await client.DecryptAsync(_vector.Ciphertext));
-        Assert.Equal(2, _proxy.RequestCount(Decrypt));
+        Assert.Equal(3, _proxy.RequestCount(Decrypt));
     }
 
     [Fact]

@@ -22,12 +22,21 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
 
     /// <summary>Creates a source for <paramref name="path"/>; when it is <see langword="null"/>: <c>TOKEN_FILE_PATH</c>, else the default service-account token path.</summary>
     public FileTokenSource(string? path = null, TimeProvider? timeProvider = null, ILogger<FileTokenSource>? logger = null)
+        : this(logger, path, timeProvider)
+    {
+    }
+
+    // Any logger (the client's own has a string category: no Logger<T>, whose name is built by reflection at startup).
+    private FileTokenSource(ILogger? logger, string? path, TimeProvider? timeProvider)
     {
         Path = string.IsNullOrWhiteSpace(path) ? KamusClientOptions.EnvironmentTokenFilePath() : path;
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         _cache = new(IsFresh, ReadAsync);
     }
+
+    /// <summary>A source for the client, logging to <paramref name="logger"/> (or nowhere).</summary>
+    internal static FileTokenSource Create(string path, TimeProvider timeProvider, ILogger? logger) => new(logger, path, timeProvider);
 
     /// <summary>The token file (a path, not a secret).</summary>
     public string Path { get; }

@@ -172,7 +172,7 @@ internal sealed class KamusApi
 
             if (chunk.Count > 0 && (i == ciphertexts.Count || chunk.Count == _maxBatchItems || chunkBytes + itemBytes > _maxRequestBytes))
             {
-                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], cancellationToken).ConfigureAwait(false);
+                var answers = await DecryptChunkAsync(Decryption.BatchDecryptor.Pick(ciphertexts, chunk, new string[chunk.Count]), cancellationToken).ConfigureAwait(false);
                 for (var c = 0; c < chunk.Count; c++)
                 {
                     results[chunk[c]] = answers[c];
@@ -208,11 +208,11 @@ internal sealed class KamusApi
 
     private async Task<DecryptOutcome[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        var request = new BatchDecryptRequest { Items = [.. ciphertexts] };
         KamusResponse response;
         try
         {
-            response = await _transport.PostAsync(KamusEndpoints.DecryptV2, request, KamusProtocolJsonContext.Default.BatchDecryptRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+            // Decrypt bodies are written and read without the serializer (DecryptJson): a cold start's first call.
+            response = await _transport.PostAsync(KamusEndpoints.DecryptV2, DecryptJson.BatchRequest(ciphertexts), authenticated: true, cancellationToken).ConfigureAwait(false);
         }
         catch (KamusException e) when (!IsFatal(e))
         {
@@ -232,7 +232,7 @@ internal sealed class KamusApi
         BatchDecryptResponse answer;
         try
         {
-            answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchDecryptResponse, KamusEndpoints.DecryptV2);
+            answer = Read(response, DecryptJson.ReadBatchResponse, KamusEndpoints.DecryptV2);
             if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
             {
                 throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.DecryptV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
@@ -310,7 +310,7 @@ internal sealed class KamusApi
 
             try
             {
-                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
+                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, DecryptJson.Request(ciphertexts[i]), authenticated: true, ct).ConfigureAwait(false);
                 if (response.IsSuccess)
                 {
                     results[i] = DecryptOutcome.Success(ciphertexts[i], response.Text);
@@ -353,11 +353,14 @@ internal sealed class KamusApi
 
     private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
 
-    private static T Deserialize<T>(KamusResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string endpoint)
+    private static T Deserialize<T>(KamusResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string endpoint) =>
+        Read(response, body => JsonSerializer.Deserialize(body, typeInfo), endpoint);
+
+    private static T Read<T>(KamusResponse response, Func<string, T?> read, string endpoint)
     {
         try
         {
-            return JsonSerializer.Deserialize(response.Body, typeInfo) ?? throw new JsonException("null");
+            return read(response.Body) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
