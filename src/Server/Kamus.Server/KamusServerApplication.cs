@@ -3,6 +3,7 @@ using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
+using Kamus.Server.Metrics;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Aes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,9 @@ internal partial class KamusServerApplication
         var configuration = builder.Configuration;
         var kamus = configuration.GetSection(KamusServerOptions.SectionName).Get<KamusServerOptions>() ?? new KamusServerOptions();
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
+        var metricsOptions = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
         Validate(kamus);
+        ValidateMetrics(metricsOptions);
 
         var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
@@ -56,7 +59,9 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud));
+        var providerKind = MeteredMasterKeyProvider.KindOf(keyOptions.Provider);
+        services.AddSingleton(sp => new CiphertextService(
+            new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<ServerMetrics>()), keys.Upstream, kamus.Encryption.Format, keys.Cloud));
         services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
         services.AddSingleton<AuthenticatedRequests>();
         services.AddSingleton<RewrapEndpoints>();
@@ -64,6 +69,7 @@ internal partial class KamusServerApplication
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
+        MetricsEndpoint.AddServices(builder, metricsOptions);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -87,6 +93,8 @@ internal partial class KamusServerApplication
         keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
         LogStartup(app, kamus, keys);
         WarnOfPublishedKeys(app, keyOptions);
+        MetricsEndpoint.Use(app, metricsOptions);
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
@@ -119,6 +127,14 @@ internal partial class KamusServerApplication
         if (!Enum.IsDefined(options.Encryption.Format))
         {
             throw new KamusSettingsException("Kamus:Encryption:Format must be V2 or Upstream.");
+        }
+    }
+
+    private static void ValidateMetrics(MetricsOptions options)
+    {
+        if (options.Port is < 1 or > 65535)
+        {
+            throw new KamusSettingsException("Kamus:Metrics:Port must be a TCP port (1-65535), or unset to serve /metrics on the API's --urls.");
         }
     }
 
