@@ -15,12 +15,7 @@ public sealed class DevelopmentModeTests : IDisposable
     [Fact]
     public async Task Development_mode_needs_no_key_reviews_tokens_from_the_file_and_warns_loudly()
     {
-        await using var host = await KamusServerHost.StartAsync(o =>
-        {
-            o.Settings["KeyManagement:AES:Key"] = null;
-            o.Settings["Kamus:Development:Enabled"] = "true";
-            o.Settings["Kamus:Development:TokensFile"] = _tokensFile;
-        });
+        await using var host = await StartDevelopmentServerAsync();
         var api = new KamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync("dev-secret", "app", "team-a");
@@ -34,4 +29,24 @@ public sealed class DevelopmentModeTests : IDisposable
         Assert.Contains(warnings, m => m.Contains("DEVELOPMENT MODE", StringComparison.Ordinal));
         Assert.Contains(warnings, m => m.Contains("INSECURE", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_development_server_serves_statements_from_keys_derived_from_the_development_key_and_says_so()
+    {
+        await using var host = await StartDevelopmentServerAsync();
+        using var http = host.CreateHttpClient();
+
+        using var response = await http.GetAsync("api/v2/publickeys/team-a/app");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("INSECURE: offline encryption keys are derived from the development key", StringComparison.Ordinal));
+        Assert.Matches("^[0-9a-f]{64}$", OfflineKeys.SignerFingerprint(host));
+    }
+
+    private Task<KamusServerHost> StartDevelopmentServerAsync() => KamusServerHost.StartAsync(o =>
+    {
+        o.Settings["KeyManagement:AES:Key"] = null;
+        o.Settings["Kamus:Development:Enabled"] = "true";
+        o.Settings["Kamus:Development:TokensFile"] = _tokensFile;
+    });
 }

@@ -27,6 +27,7 @@ public static class KamusCli
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
             RewrapCommand.Create(runner),
+            PublicKeyCommand.Create(runner),
         };
         root.Options.Add(verbose);
 

@@ -1,3 +1,5 @@
+using Kamus.Client.Offline;
+
 namespace Kamus.Client;
 
 /// <summary>The Kamus API: encrypt for a service account, decrypt as the calling pod's service account.</summary>
@@ -14,6 +16,18 @@ public interface IKamusClient
     /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
     /// <exception cref="KamusException">The request failed; see <see cref="KamusException.Kind"/>.</exception>
     Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fetches <paramref name="namespace"/>:<paramref name="serviceAccount"/>'s signed offline key statement
+    /// (<c>GET /api/v2/publickeys/{namespace}/{serviceAccount}</c>), to encrypt for it later without the server
+    /// (<see cref="KamusOfflineEncryptor"/>, which checks the statement). No token is sent.
+    /// </summary>
+    /// <exception cref="KamusException">
+    /// The request failed; <see cref="KamusErrorKind.Configuration"/> when the server offers no public keys.
+    /// </exception>
+    /// <exception cref="NotSupportedException">This implementation does not fetch statements (the default for implementations written before it existed).</exception>
+    Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not fetch public key statements; use KamusClient.");
 
     /// <summary>Decrypts one value with this pod's service-account token.</summary>
     /// <exception cref="KamusException">Decryption failed; see <see cref="KamusException.Kind"/>.</exception>

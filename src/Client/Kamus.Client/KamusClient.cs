@@ -2,6 +2,7 @@ using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.FastPath;
+using Kamus.Client.Offline;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -106,6 +107,14 @@ public sealed class KamusClient : IKamusClient, IDisposable
         }
 
         return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        return _api.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
     }
 
     /// <inheritdoc />

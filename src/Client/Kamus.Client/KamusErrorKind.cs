@@ -36,4 +36,10 @@ public enum KamusErrorKind
 
     /// <summary>The server is rejecting calls (HTTP 429) and kept doing so after every retry.</summary>
     RateLimited,
+
+    /// <summary>
+    /// An offline public key statement cannot be used: malformed, altered after signing, signed by another key than the
+    /// pinned one, for another service account, or expired.
+    /// </summary>
+    InvalidPublicKeyStatement,
 }

@@ -2,6 +2,7 @@ using Kamus.KeyManagement.AwsKms;
 using Kamus.KeyManagement.AzureKeyVault;
 using Kamus.KeyManagement.Cloud;
 using Kamus.KeyManagement.GoogleKms;
+using Kamus.KeyManagement.Offline;
 using Kamus.KeyManagement.Pkcs11;
 namespace Kamus.KeyManagement;
 
@@ -37,6 +38,8 @@ internal sealed class KeyManagementOptions
 
     /// <summary>The Azure Key Vault provider's settings (<c>KeyManagement:KeyVault</c>, upstream's section).</summary>
     public KeyVaultOptions KeyVault { get; set; } = new();
+    /// <summary>Offline encryption's seed and signing key, wrapped by the provider (<c>KeyManagement:Offline</c>).</summary>
+    public OfflineKeyOptions Offline { get; set; } = new();
 }
 
 /// <summary>Upstream's <c>KeyManagement:AES</c> settings.</summary>

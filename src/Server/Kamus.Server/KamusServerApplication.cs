@@ -6,6 +6,7 @@ using Kamus.Server.Endpoints;
 using Kamus.Server.Metrics;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,7 @@ internal partial class KamusServerApplication
             throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
         }
 
+        var offline = LoadOfflineKeys(keyOptions, keys);
         var services = builder.Services;
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
@@ -59,12 +61,20 @@ internal partial class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
+        if (offline is not null)
+        {
+            // A factory registration, like the keys', so the container zeroes the seed with the app.
+            services.AddSingleton(_ => offline);
+        }
+
         var providerKind = MeteredMasterKeyProvider.KindOf(keyOptions.Provider);
         services.AddSingleton(sp => new CiphertextService(
-            new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<ServerMetrics>()), keys.Upstream, kamus.Encryption.Format, keys.Cloud));
+            new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<ServerMetrics>()),
+            keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
         services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
         services.AddSingleton<AuthenticatedRequests>();
         services.AddSingleton<RewrapEndpoints>();
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<EncryptEndpoints>();
@@ -84,6 +94,7 @@ internal partial class KamusServerApplication
         }
         catch
         {
+            offline?.Dispose();
             keys.Dispose();
             throw;
         }
@@ -91,7 +102,8 @@ internal partial class KamusServerApplication
         _ = app.Services.GetRequiredService<KeyMaterial>();
         keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
         keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
-        LogStartup(app, kamus, keys);
+        _ = app.Services.GetService<OfflineKeyRing>();
+        LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
         MetricsEndpoint.Use(app, metricsOptions);
         app.UseMiddleware<RequestMetricsMiddleware>();
@@ -103,8 +115,26 @@ internal partial class KamusServerApplication
         app.MapPost(DecryptEndpoints.V1Path, decrypt.DecryptAsync);
         app.MapPost(DecryptEndpoints.V2Path, decrypt.DecryptManyAsync);
         app.MapPost(RewrapEndpoints.Path, app.Services.GetRequiredService<RewrapEndpoints>().RewrapAsync);
+        app.MapGet(PublicKeyEndpoints.Route, app.Services.GetRequiredService<PublicKeyEndpoints>().GetAsync);
         HealthEndpoints.Map(app);
         return app;
+    }
+
+    // Startup, once, before any request: the in-process providers answer synchronously, and a cloud KMS's one round trip
+    // here is what lets a wrong seed or signing key stop the server with a clear line instead of failing requests.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
+            return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
     }
 
     private static void Validate(KamusServerOptions options)
@@ -138,7 +168,7 @@ internal partial class KamusServerApplication
         }
     }
 
-    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys)
+    private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys, OfflineKeyRing? offline)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server");
         if (kamus.Development.Enabled)
@@ -170,6 +200,16 @@ internal partial class KamusServerApplication
             LogSharedUpstreamKey(logger);
         }
 
+        if (offline is not null)
+        {
+            if (offline.IsInsecureDevelopmentRing)
+            {
+                LogDevelopmentOfflineKeys(logger);
+            }
+
+            LogOfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
+        }
+
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -198,6 +238,12 @@ internal partial class KamusServerApplication
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: no master key is configured, so the well-known development key (key id 'dev') is in use. Anything encrypted now is readable by anyone.")]
     private static partial void LogDevelopmentKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: offline encryption keys are derived from the development key; anyone can derive them.")]
+    private static partial void LogDevelopmentOfflineKeys(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline encryption: key epoch {Epoch}; key statements are signed by the key with SHA-256 fingerprint {SignerFingerprint} (publish it for users to pin).")]
+    private static partial void LogOfflineKeys(ILogger logger, int epoch, string signerFingerprint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
     private static partial void LogSharedUpstreamKey(ILogger logger);

@@ -8,6 +8,7 @@ using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Kamus.Wire.Protocol;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kamus.CloudKms.Tests.Cloud;
@@ -47,6 +48,24 @@ public sealed class CloudMasterKeyProviderTests
 
         await Assert.ThrowsAnyAsync<CryptographicException>(() => provider.UnwrapAsync("mem", Bob, wrapped, ad).AsTask());
         Assert.Equal(1, kms.Decrypts); // Bob's lookup missed the cache and the KMS refused him
+    }
+
+    [Fact]
+    public async Task Kms_calls_and_cache_hits_are_counted_by_outcome()
+    {
+        using var calls = new MetricCollector<long>(CloudTelemetry.Meter, "kamus.keymanagement.kms.calls");
+        using var hits = new MetricCollector<long>(CloudTelemetry.Meter, "kamus.keymanagement.datakey_cache.hits");
+        var kms = new InMemoryKms();
+        using var provider = new CloudMasterKeyProvider(kms, new DataKeyCache(16));
+        var ad = V2Layout.ValueAssociatedData("mem", Alice);
+        var wrapped = await provider.WrapAsync("mem", Alice, "hello"u8.ToArray(), ad);
+
+        await provider.UnwrapAsync("mem", Alice, wrapped, ad);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => provider.UnwrapAsync("mem", Bob, wrapped, ad).AsTask());
+
+        string Outcomes() => string.Join(",", calls.GetMeasurementSnapshot().Where(m => m.Tags["key_id"] as string == "mem").Select(m => $"{m.Tags["operation"]}:{m.Tags["outcome"]}"));
+        Assert.Equal("generate:ok,decrypt:refused", Outcomes());
+        Assert.Equal(1, hits.GetMeasurementSnapshot().Count(m => m.Tags["key_id"] as string == "mem"));
     }
 
     [Fact]

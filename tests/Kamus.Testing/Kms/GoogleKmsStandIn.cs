@@ -32,12 +32,10 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     /// <summary>The OAuth scope of Cloud KMS.</summary>
     public const string KmsScope = "https://www.googleapis.com/auth/cloudkms";
 
-    private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
     private readonly ConcurrentDictionary<string, JsonObject> _cryptoKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _material = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _keyRings = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _accessTokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RSA> _serviceAccounts = new(StringComparer.Ordinal);
+    private readonly GoogleOAuthStandIn _oauth = new();
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly WebApplication _app;
 
@@ -57,7 +55,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     public KmsStandInFailure Failure { get; set; }
 
     /// <summary>How many access tokens the token endpoint issued.</summary>
-    public int TokensIssued => _accessTokens.Count;
+    public int TokensIssued => _oauth.TokensIssued;
 
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port.</summary>
     public static async Task<GoogleKmsStandIn> StartAsync(CancellationToken cancellationToken = default)
@@ -66,7 +64,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
         var app = await LoopbackStandInHost.StartAsync(
             a =>
             {
-                a.MapPost("/token", context => standIn!.TokenAsync(context));
+                a.MapPost("/token", context => standIn!._oauth.TokenAsync(context));
                 a.Map("/v1/{**name}", context => standIn!.HandleAsync(context));
             },
             cancellationToken);
@@ -80,27 +78,11 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
 
     /// <summary>
     /// Writes a service-account JSON key file (the format <c>gcloud iam service-accounts keys create</c> writes) whose
-    /// <c>token_uri</c> is this stand-in's token endpoint, and accepts assertions signed by its private key. The file
+    /// <c>token_uri</c> is this stand-in's token endpoint, which accepts assertions signed by its private key. The file
     /// holds a private key: tests delete it.
     /// </summary>
-    public void WriteServiceAccountKey(string path, string projectId, string clientEmail = "kamus@kamus-tests.iam.gserviceaccount.com")
-    {
-        var rsa = RSA.Create(2048);
-        _serviceAccounts[clientEmail] = rsa;
-        var json = new JsonObject
-        {
-            ["type"] = "service_account",
-            ["project_id"] = projectId,
-            ["private_key_id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)),
-            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
-            ["client_email"] = clientEmail,
-            ["client_id"] = "100000000000000000001",
-            ["auth_uri"] = "https://accounts.google.com/o/oauth2/auth",
-            ["token_uri"] = TokenUri.ToString(),
-            ["universe_domain"] = "googleapis.com",
-        };
-        File.WriteAllText(path, json.ToJsonString());
-    }
+    public void WriteServiceAccountKey(string path, string projectId, string clientEmail = "kamus@kamus-tests.iam.gserviceaccount.com") =>
+        _oauth.WriteServiceAccountKey(path, projectId, clientEmail, TokenUri);
 
     /// <summary>How many calls of <paramref name="method"/> (<c>encrypt</c>, <c>decrypt</c>, <c>get</c>, <c>create</c>) arrived.</summary>
     public int Calls(string method) => _calls.TryGetValue(method, out var count) ? count : 0;
@@ -121,76 +103,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
             CryptographicOperations.ZeroMemory(material);
         }
 
-        foreach (var rsa in _serviceAccounts.Values)
-        {
-            rsa.Dispose();
-        }
-    }
-
-    private async Task TokenAsync(HttpContext context)
-    {
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        if (form["grant_type"] != "urn:ietf:params:oauth:grant-type:jwt-bearer" || form["assertion"].ToString() is not { Length: > 0 } assertion)
-        {
-            await OAuthErrorAsync(context, "unsupported_grant_type", "Invalid grant_type.");
-            return;
-        }
-
-        if (CheckAssertion(assertion) is { } problem)
-        {
-            await OAuthErrorAsync(context, "invalid_grant", problem);
-            return;
-        }
-
-        var token = "ya29.stand-in-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _accessTokens[token] = true;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(new JsonObject { ["access_token"] = token, ["expires_in"] = 3599, ["token_type"] = "Bearer" }.ToJsonString(), context.RequestAborted);
-    }
-
-    private string? CheckAssertion(string assertion)
-    {
-        var parts = assertion.Split('.');
-        if (parts.Length != 3)
-        {
-            return "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.";
-        }
-
-        JsonObject header, claims;
-        try
-        {
-            header = JsonNode.Parse(Base64UrlDecode(parts[0])) as JsonObject ?? throw new JsonException();
-            claims = JsonNode.Parse(Base64UrlDecode(parts[1])) as JsonObject ?? throw new JsonException();
-        }
-        catch (Exception e) when (e is JsonException or FormatException)
-        {
-            return "Invalid JWT: the header or claims are not JSON.";
-        }
-
-        if (header["alg"]?.GetValue<string>() != "RS256" || claims["iss"]?.GetValue<string>() is not { } issuer || !_serviceAccounts.TryGetValue(issuer, out var rsa))
-        {
-            return "Invalid JWT Signature.";
-        }
-
-        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!rsa.VerifyData(signed, Base64UrlDecode(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            return "Invalid JWT Signature.";
-        }
-
-        if (claims["aud"]?.GetValue<string>() != TokenAudience)
-        {
-            return "Invalid JWT: Failed audience check.";
-        }
-
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (claims["exp"]?.GetValue<long>() is not { } exp || claims["iat"]?.GetValue<long>() is not { } iat || exp <= now - 300 || exp - iat > 3600)
-        {
-            return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.";
-        }
-
-        var scopes = claims["scope"]?.GetValue<string>()?.Split(' ') ?? [];
-        return scopes.Contains(KmsScope) || scopes.Contains(CloudPlatformScope) ? null : "Invalid OAuth scope or ID token audience provided.";
+        _oauth.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -214,7 +127,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
         }
 
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !_accessTokens.ContainsKey(authorization["Bearer ".Length..]))
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !_oauth.IsIssued(authorization["Bearer ".Length..]))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\"";
             await RpcErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
@@ -398,21 +311,12 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
 
     private static RpcError NotFound(string name) => new(404, "NOT_FOUND", $"{(name.Contains("/cryptoKeys/", StringComparison.Ordinal) ? "CryptoKey" : "KeyRing")} {name} not found.");
 
-    private static byte[] Base64UrlDecode(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
-
     private static Task RpcErrorAsync(HttpContext context, int code, string status, string message)
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json; charset=UTF-8";
         var body = new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status } };
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
-
-    private static Task OAuthErrorAsync(HttpContext context, string error, string description)
-    {
-        context.Response.StatusCode = 400;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(new JsonObject { ["error"] = error, ["error_description"] = description }.ToJsonString(), context.RequestAborted);
     }
 
     private sealed class RpcError(int code, string status, string message) : Exception(message)

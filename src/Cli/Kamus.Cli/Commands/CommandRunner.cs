@@ -51,6 +51,7 @@ internal sealed class CommandRunner(CliConsole console, Option<bool> verbose)
     {
         KamusErrorKind.Unavailable or KamusErrorKind.Timeout or KamusErrorKind.Protocol or KamusErrorKind.CertificatePinMismatch => ExitCodes.Unreachable,
         KamusErrorKind.Configuration => ExitCodes.Usage,
+        KamusErrorKind.InvalidPublicKeyStatement => ExitCodes.Input,
         _ => ExitCodes.ServerRefused,
     };
 }

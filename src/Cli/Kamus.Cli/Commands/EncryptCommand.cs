@@ -25,6 +25,7 @@ internal static class EncryptCommand
         var ignoreNewLine = new Option<bool>("--ignore-new-line", "-i") { Description = "Encrypt a secret that contains a newline as it is (otherwise an error)." };
         var connection = new ConnectionOptions(forDecrypt: false);
         var azure = new AzureAdOptions();
+        var publicKey = new PublicKeyOptions();
 
         var command = new Command("encrypt", "Encrypt one secret so that only the given service account can decrypt it. The ciphertext goes to standard output.")
         {
@@ -32,6 +33,7 @@ internal static class EncryptCommand
         };
         connection.AddTo(command);
         azure.AddTo(command);
+        publicKey.AddTo(command);
 
         runner.SetAction(command, async (parseResult, cancellationToken) =>
         {
@@ -45,11 +47,15 @@ internal static class EncryptCommand
                 throw CliException.Input($"{target} already exists; give --overwrite (-O) to replace it.");
             }
 
-            var kamus = connection.Resolve(parseResult, console);
+            // Offline, the statement is checked before the secret is read; online, the connection settings are.
+            using var offline = publicKey.IsOffline(parseResult, connection) ? publicKey.CreateEncryptor(parseResult, console, identity) : null;
+            var kamus = offline is null ? connection.Resolve(parseResult, console) : null;
             var source = new SecretSource(parseResult.GetValue(secret), parseResult.GetValue(secretFile), parseResult.GetValue(secretFileEncoding) ?? "utf8", parseResult.GetValue(ignoreNewLine));
             var plaintext = await SecretReader.ReadAsync(source, console, cancellationToken);
 
-            var ciphertext = await KamusClientFactory.UseAsync(console, kamus, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
+            var ciphertext = offline is not null
+                ? offline.Encrypt(plaintext)
+                : await KamusClientFactory.UseAsync(console, kamus!, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
 
             if (target is null)
             {

@@ -26,6 +26,7 @@ internal static class EncryptJsonCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "List the keys that would be encrypted and change nothing." };
         var connection = new ConnectionOptions(forDecrypt: false);
         var azure = new AzureAdOptions();
+        var publicKey = new PublicKeyOptions();
 
         var command = new Command("encrypt-json", "Encrypt values of a JSON configuration file in place (as kamus:<ciphertext>), keeping comments and formatting.")
         {
@@ -33,6 +34,7 @@ internal static class EncryptJsonCommand
         };
         connection.AddTo(command);
         azure.AddTo(command);
+        publicKey.AddTo(command);
 
         runner.SetAction(command, async (parseResult, cancellationToken) =>
         {
@@ -65,12 +67,21 @@ internal static class EncryptJsonCommand
                 return ExitCodes.Ok;
             }
 
-            var kamus = connection.Resolve(parseResult, console);
             IReadOnlyDictionary<string, string> ciphertexts;
-            await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
+            if (publicKey.IsOffline(parseResult, connection))
             {
-                ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
-                    client.EncryptManyAsync(identity.Name, identity.Namespace, plan.Plaintexts(), cancellationToken));
+                // Offline: each value is sealed on its own to the account's public key (there is no shared data key).
+                using var offline = publicKey.CreateEncryptor(parseResult, console, identity);
+                ciphertexts = plan.Plaintexts().ToDictionary(item => item.Key, item => offline.Encrypt(item.Value), StringComparer.Ordinal);
+            }
+            else
+            {
+                var kamus = connection.Resolve(parseResult, console);
+                await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
+                {
+                    ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                        client.EncryptManyAsync(identity.Name, identity.Namespace, plan.Plaintexts(), cancellationToken));
+                }
             }
 
             AtomicFile.Write(path, plan.Apply(ciphertexts), overwrite: true);

@@ -61,6 +61,9 @@ internal static class KamusClientFactory
         public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
             inner.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken);
 
+        public Task<Kamus.Client.Offline.KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
+            inner.GetPublicKeyStatementAsync(serviceAccount, @namespace, cancellationToken);
+
         public Task<string> DecryptAsync(string ciphertext, CancellationToken cancellationToken = default) =>
             inner.DecryptAsync(ciphertext, cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kamus.Wire.Crypto;
 
 namespace Kamus.Client.Transport;
 
@@ -23,15 +24,8 @@ internal sealed class CertificatePin
     /// <summary>Parses 64 hex digits, with optional ':' , '-' or ' ' separators.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out CertificatePin? pin)
     {
-        pin = null;
-        var hex = new string(text.Where(c => c is not (':' or '-' or ' ')).ToArray());
-        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
-        {
-            return false;
-        }
-
-        pin = new CertificatePin(Convert.FromHexString(hex));
-        return true;
+        pin = Sha256Fingerprint.TryParse(text, out var hash) ? new CertificatePin(hash) : null;
+        return pin is not null;
     }
 
     public bool Matches(X509Certificate certificate)

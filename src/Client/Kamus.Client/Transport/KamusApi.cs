@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Kamus.Client.Diagnostics;
 using Kamus.Wire.Formats;
+using Kamus.Client.Offline;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -90,6 +91,34 @@ internal sealed class KamusApi
         }
 
         return map;
+    }
+
+    /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
+    public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
+    {
+        var endpoint = KamusEndpoints.PublicKey(@namespace, serviceAccount);
+        var response = await _transport.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw new KamusException(
+                KamusErrorKind.Configuration,
+                $"GET {endpoint} failed with HTTP 404: this server offers no public keys (its KeyManagement:Offline is not set, or it is an older Kamus). Encrypt through the server instead, or ask its operators to enable offline keys.",
+                response.Status);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw StatusErrors.For(response.Status, endpoint, isDecrypt: false, method: "GET");
+        }
+
+        try
+        {
+            return KamusPublicKeyStatement.Parse(response.Body);
+        }
+        catch (KamusException e)
+        {
+            throw new KamusException(KamusErrorKind.Protocol, $"GET {endpoint} answered something that is not a public key statement: {e.Message}", response.Status, e);
+        }
     }
 
     /// <summary>

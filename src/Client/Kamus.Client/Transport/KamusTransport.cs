@@ -7,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using Kamus.Client.Diagnostics;
 using Kamus.Client.Resilience;
 using Kamus.Client.Tokens;
+using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -75,8 +76,19 @@ internal sealed class KamusTransport
         }
     }
 
-    private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
+    /// <summary>An unauthenticated GET (the public key statements), with the same retries, timeouts and TLS checks as the POSTs.</summary>
+    public async Task<KamusResponse> GetAsync(string endpoint, CancellationToken cancellationToken)
     {
+        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
+        var response = await ExecuteAsync(endpoint, content: null, authenticated: false, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("http.response.status_code", (int)response.Status);
+        return response;
+    }
+
+    // A null content is a GET; the request line is named in every error so that the reader knows which call failed.
+    private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[]? content, bool authenticated, CancellationToken cancellationToken)
+    {
+        var call = $"{(content is null ? "GET" : "POST")} {endpoint}";
         var context = ResilienceContextPool.Shared.Get(endpoint, cancellationToken);
         var state = new AttemptState(this, endpoint, content, authenticated);
         try
@@ -91,28 +103,28 @@ internal sealed class KamusTransport
         }
         catch (TimeoutRejectedException e)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+            throw new KamusException(KamusErrorKind.Timeout, $"{call} timed out.", innerException: e);
         }
         catch (BrokenCircuitException e)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"{call} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
             if ((_pin is not null && _pin.Mismatches > 0) || (_pin is null && _pinConfigured))
             {
-                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate does not match the pinned fingerprint (CertificateFingerprint); POST {endpoint} was not sent.", innerException: e);
+                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate does not match the pinned fingerprint (CertificateFingerprint); {call} was not sent.", innerException: e);
             }
 
-            throw new KamusException(KamusErrorKind.Configuration, $"The TLS handshake with the Kamus server failed (certificate not trusted or wrong name); POST {endpoint} was not sent. Set CaBundlePath or CertificateFingerprint for a private CA.", innerException: e);
+            throw new KamusException(KamusErrorKind.Configuration, $"The TLS handshake with the Kamus server failed (certificate not trusted or wrong name); {call} was not sent. Set CaBundlePath or CertificateFingerprint for a private CA.", innerException: e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"POST {endpoint} failed: the Kamus server cannot be reached ({Reason(e)}).", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"{call} failed: the Kamus server cannot be reached ({Reason(e)}).", innerException: e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"POST {endpoint} timed out.", innerException: e);
+            throw new KamusException(KamusErrorKind.Timeout, $"{call} timed out.", innerException: e);
         }
         finally
         {
@@ -126,9 +138,13 @@ internal sealed class KamusTransport
         var status = "error";
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
-            request.Content = new ByteArrayContent(state.Content);
-            request.Content.Headers.ContentType = JsonMediaType;
+            using var request = new HttpRequestMessage(state.Content is null ? HttpMethod.Get : HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
+            if (state.Content is not null)
+            {
+                request.Content = new ByteArrayContent(state.Content);
+                request.Content.Headers.ContentType = JsonMediaType;
+            }
+
             if (state.Authenticated)
             {
                 var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -148,7 +164,8 @@ internal sealed class KamusTransport
         }
         finally
         {
-            var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Endpoint);
+            // The one GET names a service account in its path: it is tagged by its prefix, so names never become tag values.
+            var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Content is null ? KamusEndpoints.PublicKeysV2 : state.Endpoint);
             KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
             KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
         }
@@ -177,7 +194,7 @@ internal sealed class KamusTransport
 
     private static string Reason(Exception e) => e is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown ? error.ToString() : e.GetType().Name;
 
-    private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[] Content, bool Authenticated)
+    private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[]? Content, bool Authenticated)
     {
         public override string ToString() => $"AttemptState({Endpoint})";
     }

@@ -9,10 +9,10 @@ namespace Kamus.Client.Transport;
 /// </summary>
 internal static class StatusErrors
 {
-    /// <summary>A whole call's failure (encrypt, or a batch that failed as a whole).</summary>
-    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt)
+    /// <summary>A whole call's failure (encrypt, a batch that failed as a whole, or the GET of a key statement).</summary>
+    public static KamusException For(HttpStatusCode status, string endpoint, bool isDecrypt, string method = "POST")
     {
-        var (kind, reason) = Describe(status, endpoint, isDecrypt);
+        var (kind, reason) = Describe(status, endpoint, isDecrypt, method);
         return new KamusException(kind, reason, status);
     }
 
@@ -36,7 +36,7 @@ internal static class StatusErrors
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    private static (KamusErrorKind Kind, string Reason) Describe(HttpStatusCode status, string endpoint, bool isDecrypt)
+    private static (KamusErrorKind Kind, string Reason) Describe(HttpStatusCode status, string endpoint, bool isDecrypt, string method = "POST")
     {
         var (kind, reason) = status switch
         {
@@ -51,6 +51,6 @@ internal static class StatusErrors
             _ => (KamusErrorKind.Protocol, "the server answered an unexpected status"),
         };
 
-        return (kind, $"POST {endpoint} failed with HTTP {(int)status}: {reason}.");
+        return (kind, $"{method} {endpoint} failed with HTTP {(int)status}: {reason}.");
     }
 }

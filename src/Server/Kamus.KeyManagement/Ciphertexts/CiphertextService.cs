@@ -6,6 +6,7 @@ using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
 using Kamus.KeyManagement.Aes;
 using Kamus.KeyManagement.Cloud;
+using Kamus.KeyManagement.Offline;
 
 namespace Kamus.KeyManagement.Ciphertexts;
 
@@ -23,14 +24,21 @@ internal sealed class CiphertextService
     private readonly UpstreamAesKey _upstream;
     private readonly CiphertextWriteFormat _format;
     private readonly CloudMasterKeyProvider? _cloud;
+    private readonly OfflineKeyRing? _offline;
 
-    /// <summary>Creates the service; <paramref name="cloud"/> is the cloud KMS provider, which also reads upstream's values made with it.</summary>
-    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, CloudMasterKeyProvider? cloud = null)
+    /// <summary>Creates the service.</summary>
+    /// <param name="keys">The master keys of the v2 formats.</param>
+    /// <param name="upstream">Upstream's AES key.</param>
+    /// <param name="format">The format new values are written in.</param>
+    /// <param name="cloud">The cloud KMS provider, which also reads upstream's values made with it.</param>
+    /// <param name="offline">The offline (HPKE) key ring, when offline encryption is configured.</param>
+    public CiphertextService(IMasterKeyProvider keys, UpstreamAesKey upstream, CiphertextWriteFormat format, CloudMasterKeyProvider? cloud = null, OfflineKeyRing? offline = null)
     {
         _keys = keys;
         _upstream = upstream;
         _format = format;
         _cloud = cloud;
+        _offline = offline;
     }
 
     /// <summary>Encrypts one value (<c>/api/v1/encrypt</c>): a <c>k2.</c> value, or upstream <c>iv:ct</c>.</summary>
@@ -111,6 +119,8 @@ internal sealed class CiphertextService
             case CiphertextFormat.V2WrappedKey:
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
+            case CiphertextFormat.OfflineValue:
+                return OfflineDecryption.Decrypt(_offline, identity, parsed);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }

@@ -49,7 +49,7 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
     public async ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default)
     {
         EnsureKnown(keyId);
-        var (dataKey, blob) = await _kms.GenerateDataKeyAsync(identity, cancellationToken).ConfigureAwait(false);
+        var (dataKey, blob) = await CountedAsync("generate", () => _kms.GenerateDataKeyAsync(identity, cancellationToken)).ConfigureAwait(false);
         try
         {
             if (dataKey.Length != KeyDerivation.KeySize)
@@ -98,7 +98,7 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
     /// <summary>Decrypts a bare upstream value made with this KMS (base64 of a KMS ciphertext) to its bytes; never cached.</summary>
     /// <exception cref="CryptographicException">Not a value of <paramref name="identity"/>.</exception>
     public ValueTask<byte[]> DecryptUpstreamValueAsync(ServiceAccountIdentity identity, ReadOnlyMemory<byte> ciphertext, CancellationToken cancellationToken = default) =>
-        _kms.DecryptUpstreamAsync(identity, ciphertext, cancellationToken);
+        CountedAsync("decrypt_upstream", () => _kms.DecryptUpstreamAsync(identity, ciphertext, cancellationToken));
 
     /// <summary>Zeroes the cached keys and releases the KMS client.</summary>
     public void Dispose()
@@ -121,8 +121,8 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
         }
 
         var answer = upstream
-            ? await _kms.DecryptUpstreamAsync(identity, blob, cancellationToken).ConfigureAwait(false)
-            : await _kms.DecryptDataKeyAsync(identity, blob, cancellationToken).ConfigureAwait(false);
+            ? await CountedAsync("decrypt_upstream", () => _kms.DecryptUpstreamAsync(identity, blob, cancellationToken)).ConfigureAwait(false)
+            : await CountedAsync("decrypt", () => _kms.DecryptDataKeyAsync(identity, blob, cancellationToken)).ConfigureAwait(false);
         var dataKey = upstream ? NormalizeUpstreamKey(answer) : answer;
         if (dataKey.Length != KeyDerivation.KeySize)
         {
@@ -167,7 +167,13 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
         }
 
         var copy = new byte[KeyDerivation.KeySize];
-        return key.TryCopyTo(copy) ? copy : null;
+        if (!key.TryCopyTo(copy))
+        {
+            return null; // evicted and zeroed meanwhile: ask the KMS
+        }
+
+        CloudTelemetry.DataKeyCacheHits.Add(1, new KeyValuePair<string, object?>("key_id", _kms.KeyId));
+        return copy;
     }
 
     private void Remember(CiphertextFormat format, string cacheKey, byte[] dataKey) => _cache?.Add(format, cacheKey, DataKey.FromBytes(dataKey));
@@ -182,6 +188,26 @@ internal sealed class CloudMasterKeyProvider : IMasterKeyProvider, IDisposable
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         hash.GetHashAndReset(digest);
         return Convert.ToBase64String(digest);
+    }
+
+    private async ValueTask<T> CountedAsync<T>(string operation, Func<ValueTask<T>> call)
+    {
+        var outcome = "unavailable";
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            outcome = "ok";
+            return result;
+        }
+        catch (CryptographicException)
+        {
+            outcome = "refused";
+            throw;
+        }
+        finally
+        {
+            CloudTelemetry.KmsCalls.Add(1, new("key_id", _kms.KeyId), new("operation", operation), new("outcome", outcome));
+        }
     }
 
     private void EnsureKnown(string keyId)

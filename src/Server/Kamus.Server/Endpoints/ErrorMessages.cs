@@ -19,4 +19,5 @@ internal static class ErrorMessages
     public const string DefaultServiceAccount = "the default service account is not allowed";
     public const string InvalidCiphertext = "invalid ciphertext";
     public const string InternalError = "internal error";
+    public const string OfflineKeysDisabled = "offline encryption is not enabled on this server (KeyManagement:Offline)";
 }

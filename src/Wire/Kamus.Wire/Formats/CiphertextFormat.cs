@@ -23,13 +23,19 @@ internal enum CiphertextFormat
     /// to <c>MaximumDataLength</c>, or a bare AWS KMS data-key blob). Only the server's KMS provider can read it.
     /// </summary>
     UpstreamKms,
+
+    /// <summary>
+    /// Offline value: <c>k2h.&lt;suite&gt;.&lt;keyId&gt;[~&lt;context&gt;].&lt;enc&gt;.&lt;sealed&gt;</c>, HPKE (RFC 9180) to the
+    /// service account's public key, sealed without the server; only the server opens it.
+    /// </summary>
+    OfflineValue,
 }
 
 /// <summary>Facts about a <see cref="CiphertextFormat"/>.</summary>
 internal static class CiphertextFormatExtensions
 {
     /// <summary>Whether tampering with a value of this format is detected (AES-GCM) rather than possibly undetected (AES-CBC).</summary>
-    public static bool IsAuthenticated(this CiphertextFormat format) => format is CiphertextFormat.V2Value or CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope;
+    public static bool IsAuthenticated(this CiphertextFormat format) => format is CiphertextFormat.V2Value or CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope or CiphertextFormat.OfflineValue;
 
     /// <summary>Whether the value carries a wrapped data key that a client can unwrap once and reuse for many payloads.</summary>
     public static bool IsEnvelope(this CiphertextFormat format) => format is CiphertextFormat.UpstreamEnvelope or CiphertextFormat.V2Envelope;

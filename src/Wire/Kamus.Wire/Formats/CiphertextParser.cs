@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using Kamus.Wire.Crypto;
+using Kamus.Wire.Crypto.Hpke;
 
 namespace Kamus.Wire.Formats;
 
@@ -47,6 +48,11 @@ internal static class CiphertextParser
         if (text.StartsWith(V2Layout.ValuePrefix, StringComparison.Ordinal))
         {
             return TryParseV2(text, CiphertextFormat.V2Value, V2Layout.ValuePrefix.Length, out parsed, out reason);
+        }
+
+        if (text.StartsWith(OfflineLayout.ValuePrefix, StringComparison.Ordinal))
+        {
+            return TryParseOffline(text, out parsed, out reason);
         }
 
         if (text.StartsWith(UpstreamLayout.EnvelopePrefix, StringComparison.Ordinal))
@@ -201,6 +207,60 @@ internal static class CiphertextParser
     }
 
     private static bool IsSealedKeyLength(int length) => length is >= KeyDerivation.KeySize + AesGcmSealer.Overhead and <= V2Layout.MaxSealedKeySize;
+    private static bool TryParseOffline(string text, out ParsedCiphertext? parsed, out string? reason)
+    {
+        parsed = null;
+        var rest = text.AsSpan(OfflineLayout.ValuePrefix.Length);
+        Span<Range> parts = stackalloc Range[5];
+        if (rest.Split(parts, '.') != 4)
+        {
+            reason = "an offline value must have the form k2h.<suite>.<key id>[~<context>].<enc>.<sealed>";
+            return false;
+        }
+
+        if (!OfflineLayout.TryParseSuite(rest[parts[0]], out var suite))
+        {
+            reason = "the HPKE suite is not three 4-digit lowercase hex ids (kem-kdf-aead)";
+            return false;
+        }
+
+        var keyIdText = rest[parts[1]];
+        string? context = null;
+        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        if (separator >= 0)
+        {
+            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+            if (context is null)
+            {
+                reason = "the bound context is not canonical base64url of a valid context";
+                return false;
+            }
+
+            keyIdText = keyIdText[..separator];
+        }
+
+        if (!V2Layout.IsValidKeyId(keyIdText) || !OfflineLayout.TryParseEpoch(keyIdText, out _))
+        {
+            reason = "the public-key id is not e<epoch>-<fingerprint>";
+            return false;
+        }
+
+        if (!TryFromCanonicalBase64Url(rest[parts[2]], out var encapsulatedKey) || encapsulatedKey.Length == 0)
+        {
+            reason = "the encapsulated key is not canonical base64url";
+            return false;
+        }
+
+        if (!TryFromCanonicalBase64Url(rest[parts[3]], out var sealedMessage) || sealedMessage.Length <= HpkeSuite.TagLength)
+        {
+            reason = "the sealed part is not canonical base64url of a sealed value";
+            return false;
+        }
+
+        parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, context);
+        reason = null;
+        return true;
+    }
 
     // Nearly every value names the same key id: reuse the last one's string rather than allocate one per value.
     private static string KeyIdText(ReadOnlySpan<char> keyId)
@@ -230,7 +290,7 @@ internal static class CiphertextParser
 
     // Canonical: re-encoding gives the same text, so no two texts decode to the same bytes and a change to any
     // character of a v2 value is detected (the unused low bits of a final base64 character are otherwise ignored).
-    private static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
+    internal static bool TryFromCanonicalBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
     {
         bytes = [];
         if (text.IsEmpty || !Base64Url.IsValid(text, out var length))

@@ -1,3 +1,4 @@
+using Kamus.Wire.Crypto.Hpke;
 using Kamus.Wire.Identity;
 
 namespace Kamus.Wire.Formats;
@@ -7,8 +8,9 @@ namespace Kamus.Wire.Formats;
 /// </summary>
 internal sealed class ParsedCiphertext
 {
-    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey)
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null)
     {
+        Context = context;
         Format = format;
         KeyId = keyId;
         Iv = iv;
@@ -17,10 +19,20 @@ internal sealed class ParsedCiphertext
         SealedKey = sealedKey;
     }
 
+    internal ParsedCiphertext(HpkeSuite suite, string keyId, byte[] encapsulatedKey, byte[] sealedMessage, string? context)
+        : this(CiphertextFormat.OfflineValue, keyId, [], sealedMessage, null, [], context)
+    {
+        Suite = suite;
+        EncapsulatedKey = encapsulatedKey;
+    }
+
     /// <summary>The layout.</summary>
     public CiphertextFormat Format { get; }
 
-    /// <summary>The master-key id (v2 formats); <see langword="null"/> for upstream values, which name no key.</summary>
+    /// <summary>
+    /// The master-key id (v2 formats) or the service account's public-key id (offline values, see <see cref="OfflineLayout.KeyId"/>);
+    /// <see langword="null"/> for upstream values, which name no key.
+    /// </summary>
     public string? KeyId { get; }
 
     /// <summary>The CBC IV (upstream formats), otherwise empty.</summary>
@@ -28,9 +40,15 @@ internal sealed class ParsedCiphertext
 
     /// <summary>
     /// The encrypted body: the CBC ciphertext (upstream AES), the envelope payload (CBC ciphertext or sealed GCM payload),
-    /// or the sealed value (v2 value); empty for a bare wrapped key.
+    /// or the sealed value (v2 value, offline value); empty for a bare wrapped key.
     /// </summary>
     public byte[] Body { get; }
+
+    /// <summary>The HPKE suite of an offline value (<see langword="default"/> otherwise).</summary>
+    public HpkeSuite Suite { get; }
+
+    /// <summary>HPKE's <c>enc</c> of an offline value (the sender's ephemeral public key), otherwise empty.</summary>
+    public byte[] EncapsulatedKey { get; } = [];
 
     /// <summary>
     /// For envelopes and bare wrapped keys: the wrapped data key as a ciphertext in its own right, which a decryptor
@@ -40,6 +58,9 @@ internal sealed class ParsedCiphertext
 
     /// <summary>The sealed data key of v2 envelopes and wrapped keys, otherwise empty.</summary>
     public byte[] SealedKey { get; }
+
+    /// <summary>The <see cref="CiphertextContext"/> a v2 value is bound to, or <see langword="null"/> when unbound (and for upstream values).</summary>
+    public string? Context { get; }
 
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
