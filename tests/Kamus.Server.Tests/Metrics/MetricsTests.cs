@@ -4,6 +4,7 @@ using Kamus.Testing;
 
 namespace Kamus.Server.Tests.Metrics;
 
+[Collection(SerialScrapes.Name)]
 public sealed class MetricsTests
 {
     private const string Decrypt = "/api/v1/decrypt";

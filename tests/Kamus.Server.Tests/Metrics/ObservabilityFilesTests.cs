@@ -10,6 +10,7 @@ namespace Kamus.Server.Tests.Metrics;
 /// (the controller's metrics are checked against the names docs/operations.md documents until the controller is
 /// exposed by this server's process).
 /// </summary>
+[Collection(SerialScrapes.Name)]
 public sealed partial class ObservabilityFilesTests
 {
     // The controller's instruments (Meter "Kamus.Controller") as Prometheus names them; docs/operations.md lists them.
