@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Kamus.Testing;
+using Kamus.Testing.Metrics;
 
 namespace Kamus.Server.Tests.Metrics;
 
@@ -9,15 +10,7 @@ public sealed class MetricsTests
 {
     private const string Decrypt = "/api/v1/decrypt";
 
-    /// <summary>Scrapes <c>/metrics</c> from <paramref name="http"/>.</summary>
-    public static async Task<PrometheusScrape> ScrapeAsync(HttpClient http)
-    {
-        using var response = await http.GetAsync("metrics");
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/metrics answered {(int)response.StatusCode}: {body}");
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        return PrometheusScrape.Parse(body);
-    }
+    private static Task<PrometheusScrape> ScrapeAsync(HttpClient http) => PrometheusScrape.FromAsync(http);
 
     /// <summary>Successes, refusals of every kind and a TokenReview outage, against the real server and the Kubernetes stand-in.</summary>
     public static async Task<PrometheusScrape> ScrapeAfterTrafficAsync(KamusServerHost host)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Kamus.Server.Tests.Metrics;
+namespace Kamus.Testing.Metrics;
 
 /// <summary>
 /// A parsed Prometheus text exposition (format 0.0.4): one sample per line, <c>name{label="value",...} number</c>.
@@ -27,9 +27,25 @@ public sealed class PrometheusScrape
     public double Sum(string name, params (string Key, string Value)[] labels) =>
         Samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
 
+    /// <summary>Scrapes <c>GET /metrics</c> from <paramref name="http"/>'s base address.</summary>
+    /// <exception cref="InvalidOperationException">The endpoint did not answer 200 with <c>text/plain</c>.</exception>
+    public static async Task<PrometheusScrape> FromAsync(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var response = await http.GetAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/plain")
+        {
+            throw new InvalidOperationException($"/metrics answered {(int)response.StatusCode} {response.Content.Headers.ContentType}: {body}");
+        }
+
+        return Parse(body);
+    }
+
     /// <summary>Parses an exposition.</summary>
     public static PrometheusScrape Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var samples = new List<Sample>();
         var families = new HashSet<string>(StringComparer.Ordinal);
         foreach (var raw in text.Split('\n'))
