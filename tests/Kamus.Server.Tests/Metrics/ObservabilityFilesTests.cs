@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Kamus.Testing;
-using Kamus.Testing.Metrics;
 using YamlDotNet.RepresentationModel;
 
 namespace Kamus.Server.Tests.Metrics;
