@@ -19,6 +19,12 @@ internal static class KamusClientFactory
             options.AllowInsecureHttp = connection.AllowInsecureHttp;
             options.CertificateFingerprint = connection.CertificateFingerprint;
             options.TokenFilePath = connection.TokenFilePath;
+            options.CaBundlePath = connection.CaBundlePath;
+            if (connection.Timeout is { } timeout)
+            {
+                options.TotalTimeout = timeout;
+                options.AttemptTimeout = options.AttemptTimeout > timeout ? timeout : options.AttemptTimeout;
+            }
         });
         if (connection.BearerToken is { } token)
         {
@@ -45,6 +51,11 @@ internal static class KamusClientFactory
         try
         {
             return await call(client);
+        }
+        catch (KamusException e) when (!e.Message.Contains("://", StringComparison.Ordinal))
+        {
+            // A refused value (Forbidden, InvalidCiphertext) or a client-side check names no server: say which one it was.
+            throw new KamusException(e.Kind, $"{e.Message.TrimEnd('.')} (server {connection.Url})", e.Status, e) { CiphertextFingerprint = e.CiphertextFingerprint };
         }
         finally
         {

@@ -43,7 +43,7 @@ internal sealed class KamusApi
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV1, isDecrypt: false);
+            throw StatusErrors.For(response, KamusEndpoints.EncryptV1, isDecrypt: false);
         }
 
         var ciphertext = response.Text.Trim();
@@ -60,7 +60,7 @@ internal sealed class KamusApi
             {
                 if (!response.IsSuccess)
                 {
-                    throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV2, isDecrypt: false);
+                    throw StatusErrors.For(response, KamusEndpoints.EncryptV2, isDecrypt: false);
                 }
 
                 var answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchEncryptResponse, KamusEndpoints.EncryptV2);
@@ -196,7 +196,7 @@ internal sealed class KamusApi
 
         if (!response.IsSuccess)
         {
-            return FailAll(ciphertexts, StatusErrors.For(response.Status, KamusEndpoints.DecryptV2, isDecrypt: true));
+            return FailAll(ciphertexts, StatusErrors.For(response, KamusEndpoints.DecryptV2, isDecrypt: true));
         }
 
         BatchDecryptResponse answer;
@@ -288,7 +288,7 @@ internal sealed class KamusApi
                 }
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
-                var failure = StatusErrors.ForValue(ciphertexts[i], response.Status, KamusEndpoints.DecryptV1);
+                var failure = StatusErrors.ForValue(ciphertexts[i], response, KamusEndpoints.DecryptV1);
                 if (IsOutage(failure.Error!.Kind))
                 {
                     Interlocked.CompareExchange(ref outage, failure.Error, null);
