@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kamus.Testing;
 using Kamus.Testing.Metrics;
 
@@ -88,7 +87,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task On_a_separate_port_metrics_are_served_only_there_and_the_api_only_on_its_own_port()
     {
-        var port = FreeLoopbackPort();
+        var port = LoopbackPort.Unused();
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var api = new KamusApi(host.CreateHttpClient());
         await api.EncryptOkAsync("x", "sa1", "ns-a");
@@ -108,12 +107,5 @@ public sealed class MetricsTests
     {
         var e = await Assert.ThrowsAsync<Kamus.KeyManagement.KamusSettingsException>(() => KamusServerHost.StartAsync(o => o.Settings["Kamus:Metrics:Port"] = port));
         Assert.Contains("Kamus:Metrics:Port", e.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
