@@ -64,8 +64,11 @@ internal static class KamusClientFactory
     }
 
     /// <summary>The client together with the container that owns it, released as one.</summary>
-    private sealed class OwnedKamusClient(IKamusClient inner, ServiceProvider provider) : IKamusClient, IDisposable
+    private sealed class OwnedKamusClient(IKamusClient inner, ServiceProvider provider) : IKamusClient, IBoundEncryptor, IDisposable
     {
+        public Task<IReadOnlyDictionary<string, string>> EncryptBoundAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string> contexts, CancellationToken cancellationToken) =>
+            ((KamusClient)inner).EncryptBoundAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
+
         public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
             inner.EncryptAsync(data, serviceAccount, @namespace, cancellationToken);
 
