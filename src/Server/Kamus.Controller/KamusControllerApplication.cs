@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using k8s;
 using k8s.Exceptions;
 using Kamus.Controller.Configuration;
@@ -63,6 +64,14 @@ internal static partial class KamusControllerApplication
         services.AddSingleton<ControllerLoop>();
         services.AddSingleton<ControllerService>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
+        // GET /metrics in Prometheus text format, as the server serves it (docs/operations.md); Kamus:Metrics:Enabled=false turns it off.
+        var metricsEnabled = configuration.GetValue("Kamus:Metrics:Enabled", true);
+        if (metricsEnabled)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(Diagnostics.ControllerMetrics.MeterName)
+                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
 
         WebApplication app;
         try
@@ -92,6 +101,11 @@ internal static partial class KamusControllerApplication
             var keyIds = string.Join(",", keys.KeyIds);
             LogStarting(logger, api, keyIds, controller.SetOwnerReference);
         }
+        if (metricsEnabled)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
+        }
+
         app.MapGet("/healthz", () => "ok");
         return app;
     }

@@ -3,6 +3,7 @@ using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
+using Kamus.Server.Metrics;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Aes;
 using Kamus.KeyManagement.Offline;
@@ -29,7 +30,9 @@ internal class KamusServerApplication
         var configuration = builder.Configuration;
         var kamus = configuration.GetSection(KamusServerOptions.SectionName).Get<KamusServerOptions>() ?? new KamusServerOptions();
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
+        var metricsOptions = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
         Validate(kamus);
+        ValidateMetrics(metricsOptions);
 
         var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
@@ -65,15 +68,19 @@ internal class KamusServerApplication
             services.AddSingleton(_ => offline);
         }
 
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
+        var providerKind = MeteredMasterKeyProvider.KindOf(keyOptions.Provider);
+        services.AddSingleton(sp => new CiphertextService(
+            new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<KamusServerTelemetry>()),
+            keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
         services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
         services.AddSingleton<AuthenticatedRequests>();
         services.AddSingleton<RewrapEndpoints>();
-        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<KamusServerTelemetry>()));
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>()));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KamusServerTelemetry>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
+        MetricsEndpoint.AddServices(builder, metricsOptions);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -99,6 +106,8 @@ internal class KamusServerApplication
         _ = app.Services.GetService<OfflineKeyRing>();
         LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
+        MetricsEndpoint.Use(app, metricsOptions);
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorShieldMiddleware>();
         var encrypt = app.Services.GetRequiredService<EncryptEndpoints>();
         var decrypt = app.Services.GetRequiredService<DecryptEndpoints>();
@@ -149,6 +158,14 @@ internal class KamusServerApplication
         if (!Enum.IsDefined(options.Encryption.Format))
         {
             throw new KamusSettingsException("Kamus:Encryption:Format must be V2 or Upstream.");
+        }
+    }
+
+    private static void ValidateMetrics(MetricsOptions options)
+    {
+        if (options.Port is < 1 or > 65535)
+        {
+            throw new KamusSettingsException("Kamus:Metrics:Port must be a TCP port (1-65535), or unset to serve /metrics on the API's --urls.");
         }
     }
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Kamus.Server.Endpoints;
 
 /// <summary><c>POST /api/v1/encrypt</c> (upstream) and <c>POST /api/v2/encrypt</c> (batch, one shared data key).</summary>
-internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, KamusServerTelemetry metrics, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
+internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
 {
     public const string V1Path = "/api/v1/encrypt";
     public const string V2Path = "/api/v2/encrypt";
@@ -141,7 +141,6 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
 
     private void Record(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity? identity, string outcome, string fingerprints)
     {
-        metrics.Request(path, context.Response.StatusCode);
         audit.Write(context, action, identity, outcome, fingerprints);
     }
 }
