@@ -9,7 +9,7 @@ namespace Kamus.Pkcs11.Tests;
 [Collection(SoftHsmGroup.Name)]
 public sealed class UnavailableTokenTests(SoftHsmFixture hsm)
 {
-    [Fact]
+    [SoftHsmFact]
     public async Task Module_failures_answer_503_with_a_short_message_and_never_the_pin()
     {
         // One session: a failed request that kept its pool slot would leave every later request waiting forever.

@@ -1,8 +1,9 @@
 using System.Text;
 using Kamus.Cli.Json;
 using Kamus.Cli.Tests.Support;
-using Kamus.Wire.Formats;
 using Kamus.Client.Tokens;
+using Kamus.Testing;
+using Kamus.Wire.Formats;
 using Microsoft.Extensions.Configuration;
 
 namespace Kamus.Cli.Tests.EndToEnd;

@@ -1,6 +1,7 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Kamus.Cli.Files;
-using Kamus.Cli.Tests.Support;
+using Kamus.Testing;
 
 namespace Kamus.Cli.Tests.Files;
 
@@ -45,14 +46,10 @@ public sealed class AtomicFileTests
         Assert.Equal("old", File.ReadAllText(path));
     }
 
-    [Fact]
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
     public void Replacing_keeps_the_unix_permissions()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         using var dir = new TempDirectory();
         var path = dir.Write("appsettings.json", "{}");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

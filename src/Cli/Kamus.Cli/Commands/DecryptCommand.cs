@@ -48,7 +48,7 @@ internal static class DecryptCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
-            var plaintext = await KamusClientFactory.UseAsync(console, kamus, client => client.DecryptAsync(ciphertext, cancellationToken));
+            var plaintext = await CliClientFactory.UseAsync(console, kamus, client => client.DecryptAsync(ciphertext, cancellationToken));
             if (parseResult.GetValue(showPlaintext))
             {
                 console.Output.WriteLine(plaintext);

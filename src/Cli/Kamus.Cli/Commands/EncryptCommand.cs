@@ -55,7 +55,7 @@ internal static class EncryptCommand
 
             var ciphertext = offline is not null
                 ? offline.Encrypt(plaintext)
-                : await KamusClientFactory.UseAsync(console, kamus!, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
+                : await CliClientFactory.UseAsync(console, kamus!, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
 
             if (target is null)
             {

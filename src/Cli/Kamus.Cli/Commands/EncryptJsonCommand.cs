@@ -79,7 +79,7 @@ internal static class EncryptJsonCommand
                 var kamus = connection.Resolve(parseResult, console);
                 await using (ProgressDisplay.Start(console, plan.Pending.Count, $"Encrypting {plan.Pending.Count} values for {identity}..."))
                 {
-                    ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                    ciphertexts = await CliClientFactory.UseAsync(console, kamus, client =>
                         client.EncryptManyAsync(identity.Name, identity.Namespace, plan.Plaintexts(), cancellationToken));
                 }
             }

@@ -59,11 +59,11 @@ internal sealed class BatchDecryptor
 
             if (round.Finish(wholeValues, answers) is { } refused)
             {
-                Log.FastPathRefused(_logger, refused);
+                KamusClientLog.FastPathRefused(_logger, refused);
             }
         }
 
-        Log.DecryptedBatch(_logger, distinct.Count, round.Local, round.Unwraps, round.RemoteValues.Count + wholeValues.Count);
+        KamusClientLog.DecryptedBatch(_logger, distinct.Count, round.Local, round.Unwraps, round.RemoteValues.Count + wholeValues.Count);
         return Expand(outcomes!, indexOf);
     }
 
@@ -107,8 +107,8 @@ internal sealed class BatchDecryptor
         {
             if (outcome.Error is { } error)
             {
-                KamusClientDiagnostics.RecordFailure(error.Kind);
-                Log.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
+                KamusClientTelemetry.RecordFailure(error.Kind);
+                KamusClientLog.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
             }
         }
 

@@ -53,9 +53,9 @@ internal sealed class EnvelopeFastPath : IDisposable
             var wrappedKey = envelope.WrappedKey!;
             if (_cache.TryGet(envelope.Format, wrappedKey, out var key) && DecryptLocally(key, envelope, ciphertexts[i]) is { } outcome)
             {
-                if (KamusClientDiagnostics.DataKeyCacheHits.Enabled)
+                if (KamusClientTelemetry.DataKeyCacheHits.Enabled)
                 {
-                    KamusClientDiagnostics.DataKeyCacheHits.Add(1);
+                    KamusClientTelemetry.DataKeyCacheHits.Add(1);
                 }
                 outcomes[i] = outcome;
                 round.Local++;
@@ -95,9 +95,9 @@ internal sealed class EnvelopeFastPath : IDisposable
         try
         {
             var plaintext = key.DecryptPayload(envelope);
-            if (KamusClientDiagnostics.LocalDecrypts.Enabled)
+            if (KamusClientTelemetry.LocalDecrypts.Enabled)
             {
-                KamusClientDiagnostics.LocalDecrypts.Add(1);
+                KamusClientTelemetry.LocalDecrypts.Add(1);
             }
             return DecryptOutcome.Success(ciphertext, plaintext);
         }
@@ -167,10 +167,11 @@ internal sealed class EnvelopeFastPath : IDisposable
                 var group = _waiting[wrappedKeys[k]];
                 if (answer.Succeeded && DataKey.TryFromBase64(answer.Plaintext, out var fresh))
                 {
-                    if (KamusClientDiagnostics.FastPathUnwraps.Enabled)
+                    if (KamusClientTelemetry.FastPathUnwraps.Enabled)
                     {
-                        KamusClientDiagnostics.FastPathUnwraps.Add(1);
+                        KamusClientTelemetry.FastPathUnwraps.Add(1);
                     }
+
                     var key = _owner._cache.Add(_envelopes![group[0]].Format, wrappedKeys[k], fresh!);
                     foreach (var index in group)
                     {

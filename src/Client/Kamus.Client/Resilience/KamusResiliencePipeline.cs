@@ -171,7 +171,7 @@ internal sealed class KamusResiliencePipeline
                 {
                     // The operation key is the request URL (KamusTransport): a long wait shows why, and where, as it goes.
                     var url = args.Context.OperationKey ?? "?";
-                    Log.Retrying(logger, url, Describe(args.Outcome, url, options.AttemptTimeout), args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
+                    KamusClientLog.Retrying(logger, url, Describe(args.Outcome, url, options.AttemptTimeout), args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
                     return ValueTask.CompletedTask;
                 },
             });

@@ -1,4 +1,5 @@
 using Kamus.Client.Diagnostics;
+using Kamus.Wire.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -100,7 +101,7 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
         var now = _time.GetUtcNow();
         var rereadAt = now + MaxAge;
         DateTimeOffset? expiry = null;
-        if (JwtLifetime.TryRead(token, out var issuedAt, out var expiresAt))
+        if (JwtPayload.TryReadLifetime(token, out var issuedAt, out var expiresAt))
         {
             expiry = expiresAt;
             var refreshAt = JwtLifetime.RefreshAt(issuedAt, expiresAt, now);
@@ -110,7 +111,7 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
             }
         }
 
-        Log.TokenRead(_logger, Path, expiry);
+        KamusClientLog.TokenRead(_logger, Path, expiry);
         return new CachedToken(token, writeTime, length, rereadAt);
     }
 

@@ -52,7 +52,7 @@ internal sealed class KamusTransport
     /// <summary>Posts a JSON body already written (and clears it once sent: it may hold a plaintext).</summary>
     public async Task<KamusResponse> PostAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
     {
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
         activity?.SetTag("kamus.endpoint", endpoint);
         try
         {
@@ -60,7 +60,7 @@ internal sealed class KamusTransport
             if (authenticated && response.Status == HttpStatusCode.Unauthorized)
             {
                 // The token may have been rotated under us: re-read it and try once more, and only once.
-                Log.TokenRejected(_logger, endpoint);
+                KamusClientLog.TokenRejected(_logger, endpoint);
                 _tokens.Invalidate();
                 response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
             }
@@ -83,7 +83,7 @@ internal sealed class KamusTransport
     /// <summary>An unauthenticated GET (the public key statements), with the same retries, timeouts and TLS checks as the POSTs.</summary>
     public async Task<KamusResponse> GetAsync(string endpoint, CancellationToken cancellationToken)
     {
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
         var response = await ExecuteAsync(endpoint, content: null, authenticated: false, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("http.response.status_code", (int)response.Status);
         return response;
@@ -160,7 +160,7 @@ internal sealed class KamusTransport
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
+            KamusClientLog.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
             return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url };
         }
         catch (Exception e)
@@ -174,14 +174,14 @@ internal sealed class KamusTransport
             // The one GET names a service account in its path: it is tagged by its prefix, so names never become tag values.
             // Guarded: without a listener, recording would still JIT the instruments' generic code at startup.
             var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Content is null ? KamusEndpoints.PublicKeysV2 : state.Endpoint);
-            if (KamusClientDiagnostics.Requests.Enabled)
+            if (KamusClientTelemetry.Requests.Enabled)
             {
-                KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
+                KamusClientTelemetry.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
             }
 
-            if (KamusClientDiagnostics.RequestDuration.Enabled)
+            if (KamusClientTelemetry.RequestDuration.Enabled)
             {
-                KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+                KamusClientTelemetry.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
             }
         }
     }

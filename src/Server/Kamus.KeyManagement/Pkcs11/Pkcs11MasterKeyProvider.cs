@@ -15,7 +15,7 @@ namespace Kamus.KeyManagement.Pkcs11;
 /// identity), laid out as <c>nonce(12) || ciphertext || tag(16)</c> like <see cref="AesKeyRing"/>. Key labels are the
 /// v2 key ids. The keys never leave the token; the server holds only object handles.
 /// </summary>
-internal sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
+internal sealed class Pkcs11MasterKeyProvider : SynchronousMasterKeyProvider, IDisposable
 {
     private const ulong IvBits = AesGcmSealer.NonceSize * 8;
     private const ulong TagBits = AesGcmSealer.TagSize * 8;
@@ -38,7 +38,7 @@ internal sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public string CurrentKeyId { get; }
+    public override string CurrentKeyId { get; }
 
     /// <summary>The key ids (labels) found in the token.</summary>
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
@@ -97,18 +97,12 @@ internal sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public bool HasKey(string keyId) => _keys.ContainsKey(keyId);
+    public override bool HasKey(string keyId) => _keys.ContainsKey(keyId);
+
+
 
     /// <inheritdoc />
-    public ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Wrap(keyId, identity, plaintext.Span, associatedData.Span));
-
-    /// <inheritdoc />
-    public ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Unwrap(keyId, identity, wrapped.Span, associatedData.Span));
-
-    /// <summary>Wraps synchronously (the key is in process).</summary>
-    public byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    public override byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var key = KeyFor(keyId);
         var nonce = RandomNumberGenerator.GetBytes(AesGcmSealer.NonceSize);
@@ -133,8 +127,8 @@ internal sealed class Pkcs11MasterKeyProvider : IMasterKeyProvider, IDisposable
         }
     }
 
-    /// <summary>Unwraps synchronously (the key is in process).</summary>
-    public byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
+    /// <inheritdoc />
+    public override byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
     {
         var key = KeyFor(keyId);
         if (wrapped.Length < AesGcmSealer.Overhead)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Kamus.Server.Diagnostics;
+using Kamus.Server.Endpoints;
+using System.Diagnostics;
 using Kamus.Wire.Identity;
-using Kamus.Server.Audit;
 using Microsoft.Net.Http.Headers;
 
 namespace Kamus.Server.Authentication;
@@ -19,31 +21,44 @@ internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Ide
 /// Authenticates a decrypt request: the bearer token is reviewed (through the review cache; concurrent requests with the
 /// same uncached token share one review), only service accounts are accepted, and the default service account is refused.
 /// </summary>
-internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics)
+internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, KamusServerTelemetry metrics)
 {
     private const string BearerPrefix = "Bearer ";
 
     private readonly ConcurrentDictionary<TokenDigest, Task<TokenReviewResult>> _inFlight = new();
 
-    /// <summary>Authenticates the request's bearer token.</summary>
+    /// <summary>Authenticates the request's bearer token; refusals are counted by reason.</summary>
     public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, reason) = await AuthenticateCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        if (reason is not null)
+        {
+            metrics.Refusal(reason);
+        }
+
+        return caller;
+    }
+
+    private async ValueTask<(CallerAuthentication Caller, string? RefusalReason)> AuthenticateCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers[HeaderNames.Authorization];
         string? value = header.Count == 1 ? header[0] : null;
         if (value is null || value.Length <= BearerPrefix.Length || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+            return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken), "missing_token");
         }
 
         var tokenSpan = value.AsSpan(BearerPrefix.Length).Trim();
         if (tokenSpan.IsEmpty)
         {
-            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+            return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken), "missing_token");
         }
 
         var digest = TokenDigest.Of(tokenSpan);
-        if (cache.TryGet(digest, out var cached))
+        var hit = cache.TryGet(digest, out var cached);
+        metrics.CacheLookup(hit);
+        if (hit)
         {
             return Accept(cached);
         }
@@ -54,11 +69,11 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
             case ReviewOutcome.Authenticated when review.Identity is { } identity:
                 return Accept(identity);
             case ReviewOutcome.NotServiceAccount:
-                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
+                return (new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden), "not_service_account");
             case ReviewOutcome.Unavailable:
-                return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
+                return (new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable), "token_review_unavailable");
             default:
-                return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+                return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken), "invalid_token");
         }
     }
 
@@ -80,11 +95,22 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
     {
         try
         {
-            metrics.Review();
-            var review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            TokenReviewResult review;
+            try
+            {
+                review = await reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                metrics.Review("error", Stopwatch.GetElapsedTime(started));
+                throw;
+            }
+
+            metrics.Review(ReviewResultTag(review.Outcome), Stopwatch.GetElapsedTime(started));
             if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
             {
-                cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                cache.Add(digest, identity, review.ExpiresAt ?? JwtPayload.ReadExpiry(token));
             }
 
             completion.SetResult(review);
@@ -99,8 +125,16 @@ internal sealed class CallerAuthenticator(ITokenReviewer reviewer, ReviewCache c
         }
     }
 
-    private static CallerAuthentication Accept(ServiceAccountIdentity identity) =>
+    private static (CallerAuthentication, string?) Accept(ServiceAccountIdentity identity) =>
         identity.IsDefaultServiceAccount
-            ? new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden)
-            : new CallerAuthentication(identity, StatusCodes.Status200OK, null);
+            ? (new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden), "default_service_account")
+            : (new CallerAuthentication(identity, StatusCodes.Status200OK, null), null);
+
+    private static string ReviewResultTag(ReviewOutcome outcome) => outcome switch
+    {
+        ReviewOutcome.Authenticated => "authenticated",
+        ReviewOutcome.NotServiceAccount => "not_service_account",
+        ReviewOutcome.Unavailable => "unavailable",
+        _ => "unauthenticated",
+    };
 }

@@ -1,8 +1,9 @@
-using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kamus.Wire.Identity;
+using k8s;
 using Kamus.Server.Configuration;
+using Kamus.Server.Diagnostics;
+using Kamus.Wire.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Authentication;
@@ -11,7 +12,7 @@ namespace Kamus.Server.Authentication;
 /// Reviews tokens with the Kubernetes TokenReview API (<c>POST /apis/authentication.k8s.io/v1/tokenreviews</c>) through
 /// KubernetesClient: against <c>Kubernetes:ProxyUrl</c> when set, else with the in-cluster configuration.
 /// </summary>
-internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
+internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
 {
     private readonly Lazy<IKubernetes> _client;
     private readonly string? _audience;
@@ -49,17 +50,17 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogUnavailable(_logger, "timed out");
+            KamusServerLog.TokenReviewUnavailable(_logger, "timed out");
             return TokenReviewResult.Unavailable;
         }
         catch (HttpOperationException e)
         {
-            LogUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
+            KamusServerLog.TokenReviewUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
             return TokenReviewResult.Unavailable;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            LogUnavailable(_logger, e.GetType().Name);
+            KamusServerLog.TokenReviewUnavailable(_logger, e.GetType().Name);
             return TokenReviewResult.Unavailable;
         }
 
@@ -101,7 +102,4 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         configuration.HttpClientTimeout = timeout;
         return new Kubernetes(configuration);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The Kubernetes TokenReview API is unavailable: {Reason}.")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
 }
