@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Kamus.KeyManagement;
-using Kamus.Server.Audit;
+using Kamus.Server.Diagnostics;
 using Kamus.Wire.Identity;
 
 namespace Kamus.Server.Metrics;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Kamus.Server.Audit;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Metrics;
 

@@ -32,6 +32,7 @@ public class ColdStartBenchmarks
     public ColdStartVariant Variant { get; set; }
 
     [GlobalSetup]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet calls it on the benchmark instance; the state is shared by every case on purpose.")]
     public void Setup()
     {
         // Every case runs in this process (in-process toolchain): one server and one campaign for all of them.
