@@ -18,7 +18,7 @@ public sealed class MetricsTests
         host.StandIn.AddToken("token-default", "ns-a", "default");
         host.StandIn.AddToken("token-outage", "ns-a", "sa1");
         var http = host.CreateHttpClient();
-        var api = new KamusApi(http);
+        var api = new RawKamusApi(http);
         var ciphertext = await api.EncryptOkAsync("metered", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.OK, "metered"), await api.DecryptTextAsync("token-sa1", ciphertext));
@@ -89,7 +89,7 @@ public sealed class MetricsTests
     {
         var port = LoopbackPort.Unused();
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         await api.EncryptOkAsync("x", "sa1", "ns-a");
         using var metricsPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
 
@@ -97,7 +97,7 @@ public sealed class MetricsTests
         Assert.Equal(1, scrape.Sum("kamus_server_requests_total", ("endpoint", "/api/v1/encrypt")));
         using var apiScrape = await host.CreateHttpClient().GetAsync("metrics");
         Assert.Equal(HttpStatusCode.NotFound, apiScrape.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await new KamusApi(metricsPort).EncryptAsync("x", "sa1", "ns-a")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await new RawKamusApi(metricsPort).EncryptAsync("x", "sa1", "ns-a")).StatusCode);
     }
 
     [Theory]

@@ -4,7 +4,6 @@ using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.Options;
-using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Endpoints;
 

@@ -1,7 +1,6 @@
 using Kamus.KeyManagement.Offline;
 using Kamus.Server.Audit;
 using Kamus.Wire.Protocol;
-using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Endpoints;
 

@@ -1,4 +1,4 @@
-using Kamus.Server.Audit;
+using Kamus.Server.Diagnostics;
 using OpenTelemetry.Metrics;
 
 namespace Kamus.Server.Metrics;

@@ -1,5 +1,5 @@
+using Kamus.Server.Diagnostics;
 using System.Diagnostics;
-using Kamus.Server.Audit;
 
 namespace Kamus.Server.Metrics;
 
