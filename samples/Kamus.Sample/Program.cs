@@ -46,6 +46,9 @@ try
     builder.AddKamus(kamus =>
     {
         kamus.Url = url;
+
+        // The sample prints its own summary; without a logger factory the provider writes its warnings to stderr.
+        kamus.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         if (server is not null)
         {
             kamus.TokenSource = new StaticTokenSource(Token);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Kamus.Testing.Kubernetes;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing;
@@ -13,6 +14,8 @@ namespace Kamus.Testing;
 /// A Kubernetes API stand-in on loopback answering <c>POST /apis/authentication.k8s.io/v1/tokenreviews</c> with the real
 /// TokenReview JSON shapes: authenticated (with user and audiences), unauthenticated (with <c>status.error</c>), audience
 /// mismatches and expired tokens; it can also fail (5xx, 403, dropped connections) or be stopped (unreachable).
+/// It also serves namespaced resources (Secrets, Events, Leases, KamusSecrets) as the API server does, for the
+/// KamusSecret controller: see <see cref="Objects"/> (what is modelled is listed there) and <see cref="Requests"/>.
 /// </summary>
 public sealed class KubernetesApiStandIn : IAsyncDisposable
 {
@@ -28,11 +31,23 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     private int _reviewCount;
     private bool _stopped;
 
-    private KubernetesApiStandIn(WebApplication app, Uri url)
+    private KubernetesApiStandIn(WebApplication app, Uri url, ObjectStore objects, ApiRequestLog requests, WatchOptions watch)
     {
         _app = app;
         Url = url;
+        Objects = objects;
+        Requests = requests;
+        Watch = watch;
     }
+
+    /// <summary>The objects served (CRUD, list, watch, status subresource, garbage collection), for arranging and inspecting state.</summary>
+    public ObjectStore Objects { get; }
+
+    /// <summary>Every resource request answered, in RBAC terms, and a hook to refuse chosen ones.</summary>
+    public ApiRequestLog Requests { get; }
+
+    /// <summary>How watches behave (bookmark interval).</summary>
+    public WatchOptions Watch { get; }
 
     /// <summary>The stand-in's base URL (<c>http://127.0.0.1:port/</c>), for <c>Kubernetes:ProxyUrl</c>.</summary>
     public Uri Url { get; }
@@ -57,9 +72,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         KubernetesApiStandIn? standIn = null;
+        var objects = new ObjectStore(ApiResource.Defaults, () => standIn!.TimeProvider.GetUtcNow());
+        var requests = new ApiRequestLog();
+        var watch = new WatchOptions();
         app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
+        new ResourceRoutes(objects, watch, () => standIn!.TimeProvider, requests).Map(app);
         await app.StartAsync(cancellationToken);
-        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"));
+        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"), objects, requests, watch);
         return standIn;
     }
 
@@ -118,6 +137,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         if (!_stopped)
         {
             _stopped = true;
+            Objects.DropWatches();
             await _app.StopAsync();
         }
     }
@@ -138,13 +158,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
                 context.Abort();
                 return;
             case StandInFailure.ServerError:
-                await WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
                 return;
             case StandInFailure.ServiceUnavailable:
-                await WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
                 return;
             case StandInFailure.Forbidden:
-                await WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
+                await ApiAnswers.WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
                 return;
         }
 
@@ -155,14 +175,14 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         }
         catch (JsonException)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
             return;
         }
 
         if (request?["kind"]?.GetValue<string>() != "TokenReview" || request["apiVersion"]?.GetValue<string>() != "authentication.k8s.io/v1"
             || request["spec"]?["token"]?.GetValue<string>() is not { Length: > 0 } token)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
             return;
         }
 
@@ -222,23 +242,6 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     }
 
     private static JsonObject Unauthenticated(string error) => new() { ["user"] = new JsonObject(), ["error"] = error };
-
-    private static Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
-    {
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-            ["code"] = code,
-        };
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
-    }
 
     private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt);
 }

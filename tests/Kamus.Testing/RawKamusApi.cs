@@ -23,20 +23,20 @@ public sealed class RawKamusApi(HttpClient http)
         return body;
     }
 
-    public Task<HttpResponseMessage> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items)
+    public Task<HttpResponseMessage> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts = null)
     {
-        var itemsJson = new JsonObject();
-        foreach (var (name, value) in items)
+        var body = new JsonObject { ["service-account"] = serviceAccount, ["namespace"] = @namespace, ["items"] = ToJson(items) };
+        if (contexts is not null)
         {
-            itemsJson[name] = value;
+            body["contexts"] = ToJson(contexts);
         }
 
-        return http.PostAsJsonAsync("api/v2/encrypt", new JsonObject { ["service-account"] = serviceAccount, ["namespace"] = @namespace, ["items"] = itemsJson });
+        return http.PostAsJsonAsync("api/v2/encrypt", body);
     }
 
-    public async Task<Dictionary<string, string>> EncryptManyOkAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items)
+    public async Task<Dictionary<string, string>> EncryptManyOkAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts = null)
     {
-        using var response = await EncryptManyAsync(serviceAccount, @namespace, items);
+        using var response = await EncryptManyAsync(serviceAccount, @namespace, items, contexts);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return json["items"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
@@ -72,6 +72,17 @@ public sealed class RawKamusApi(HttpClient http)
         }
 
         return await http.SendAsync(request);
+    }
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, string> map)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in map)
+        {
+            json[name] = value;
+        }
+
+        return json;
     }
 
     private Task<HttpResponseMessage> SendAsync(string path, string? token, JsonObject body) =>

@@ -24,6 +24,7 @@ internal static class KamusCli
         {
             EncryptCommand.Create(runner),
             EncryptJsonCommand.Create(runner),
+            EncryptSecretCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
             RewrapCommand.Create(runner),

@@ -1,3 +1,4 @@
+using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Kamus.Client.Decryption;
 using Kamus.Client.Diagnostics;
@@ -107,6 +108,32 @@ public sealed class KamusClient : IKamusClient, IDisposable
         }
 
         return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="EncryptManyAsync"/>, with the items named in <paramref name="contexts"/> bound to their context
+    /// (<c>Kamus.Wire.Formats.CiphertextContext</c>). For the kamus tool; not public until the binding API settles.
+    /// </summary>
+    /// <exception cref="KamusException">The server cannot bind (<see cref="KamusErrorKind.Protocol"/>), or any error of <see cref="EncryptManyAsync"/>.</exception>
+    internal async Task<IReadOnlyDictionary<string, string>> EncryptBoundAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string> contexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(contexts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIdentity(serviceAccount, @namespace);
+        if (items.Any(item => item.Value is null))
+        {
+            throw new KamusException(KamusErrorKind.InvalidRequest, "An item to encrypt has no value.");
+        }
+
+        if (contexts.Any(pair => !items.ContainsKey(pair.Key) || !CiphertextContext.IsValid(pair.Value)))
+        {
+            throw new KamusException(KamusErrorKind.InvalidRequest, "A context names no item or is not a valid context (kind:rest, at most 1024 bytes).");
+        }
+
+        return items.Count == 0
+            ? new Dictionary<string, string>()
+            : await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken, contexts).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

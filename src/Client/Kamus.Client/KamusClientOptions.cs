@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kamus.Client.Tokens;
 using Microsoft.Extensions.Logging;
 
@@ -45,7 +46,10 @@ public sealed class KamusClientOptions
     /// </summary>
     public string? CertificateFingerprint { get; set; }
 
-    /// <summary>A PEM file of CA certificates to trust instead of the system store (for a private CA). Default: the system store.</summary>
+    /// <summary>
+    /// A PEM file of CA certificates to trust instead of the system store (for a private CA); a relative path is
+    /// relative to the working directory. Default: the system store. In configuration: <c>Kamus:CaBundlePath</c>.
+    /// </summary>
     public string? CaBundlePath { get; set; }
 
     /// <summary>The timeout of one HTTP attempt, body included. Default: 5 seconds.</summary>
@@ -146,7 +150,10 @@ public sealed class KamusClientOptions
         var url = ResolveUrl();
         if (url is null)
         {
-            errors.Add($"Url is not set and {UrlVariable} is not an absolute URL");
+            var variable = Environment.GetEnvironmentVariable(UrlVariable);
+            errors.Add(string.IsNullOrWhiteSpace(variable)
+                ? $"no Kamus URL: set the {UrlVariable} environment variable or Url in code (with AddKamus also Kamus__Url in the environment, or Kamus:Url in configuration when ReadConnectionFromConfiguration is on); on a laptop, run 'dotnet run --project src/Server/Kamus.Server -- --dev' in the Kamus for .NET repository and set the two variables it prints"
+                : $"{UrlVariable} '{variable}' is not an absolute URL such as https://kamus-decryptor.kamus.svc");
         }
         else if (Transport.KamusUrlPolicy.Check(url, ResolveAllowInsecureHttp()) is { } urlProblem)
         {
@@ -160,7 +167,7 @@ public sealed class KamusClientOptions
 
         if (CaBundlePath is not null && !File.Exists(CaBundlePath))
         {
-            errors.Add($"CaBundlePath '{CaBundlePath}' does not exist");
+            errors.Add($"CaBundlePath '{Path.GetFullPath(CaBundlePath)}' does not exist (a relative path is relative to the working directory, {Environment.CurrentDirectory})");
         }
 
         Positive(errors, AttemptTimeout, nameof(AttemptTimeout));
@@ -206,12 +213,27 @@ public sealed class KamusClientOptions
         return errors;
     }
 
+    /// <summary>
+    /// Whether a time-span setting was written as a bare number (<c>30</c>), which .NET reads as days, not seconds.
+    /// </summary>
+    internal static bool IsBareNumber(string text) => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>The message for a time-span setting that is not one, naming the key and what to write instead.</summary>
+    internal static string TimeSpanHint(string key, string text) => IsBareNumber(text)
+        ? $"The Kamus setting '{key}' is '{text.Trim()}', which .NET reads as {text.Trim()} days; write a time span: {AsSeconds(int.Parse(text.Trim(), CultureInfo.InvariantCulture))} for {text.Trim()} seconds (hh:mm:ss)."
+        : $"The Kamus setting '{key}' must be a positive time span such as 00:00:30 (hh:mm:ss).";
+
+    private static string AsSeconds(int seconds) => TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture);
+
     private static void Positive(List<string> errors, TimeSpan value, string name)
     {
-        // Polly's strategies accept at most one day; anything longer is a mistake.
+        // Polly's strategies accept at most one day; anything longer is a mistake, most often a bare number of seconds
+        // ("30"), which the configuration binder reads as days.
         if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
         {
-            errors.Add($"{name} must be positive and at most one day");
+            errors.Add(value >= TimeSpan.FromDays(1) && value.Ticks % TimeSpan.TicksPerDay == 0
+                ? $"{name} is {value.Days} days, which must be at most one day: a bare number in configuration means days; write {AsSeconds(value.Days)} for {value.Days} seconds (hh:mm:ss)"
+                : $"{name} must be positive and at most one day (hh:mm:ss, for example 00:00:30)");
         }
     }
 

@@ -2,7 +2,6 @@ using Kamus.Client;
 using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Kamus.Configuration;
@@ -38,7 +37,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _source = source;
         _providers = providers;
         _settingsFallback = settingsFallback;
-        _logger = (source.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
     }
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
@@ -159,7 +158,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         var next = Compose(merged, encrypted, fresh, reload);
         if (next.Failures.Count > 0)
         {
-            ReportFailures(next.Failures, batchError, reload);
+            ReportFailures(next.Failures, batchError ?? OutageOf(fresh.Values), reload);
         }
 
         Publish(next, reload, fresh.Count);
@@ -273,6 +272,23 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         {
             KamusConfigurationLog.Unchanged(_logger);
         }
+    }
+
+    /// <summary>
+    /// The call failure behind the first item that failed for an outage (server unreachable, timeout, ...), which names
+    /// the URL and the cause, for the exception's first line; null when only values themselves were refused.
+    /// </summary>
+    private static KamusException? OutageOf(IEnumerable<DecryptOutcome> outcomes)
+    {
+        var error = outcomes.FirstOrDefault(o => o.ErrorKind is { } kind && kind is not (KamusErrorKind.Forbidden or KamusErrorKind.InvalidCiphertext or KamusErrorKind.PayloadTooLarge))?.Error;
+
+        // An item's failure wraps the call's ("Decrypting <fingerprint> failed: ..."): the innermost one says it plainly.
+        while (error?.InnerException is KamusException inner)
+        {
+            error = inner;
+        }
+
+        return error;
     }
 
     private IKamusClient GetClient()

@@ -1,5 +1,6 @@
 using Kamus.KeyManagement;
 using Kamus.Server;
+using Kamus.Server.Development;
 
 if (AdminCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 {
@@ -9,6 +10,12 @@ if (AdminCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 
 try
 {
+    if (await DevelopmentServerCommand.TryRunAsync(args, Console.Out) is { } devExitCode)
+    {
+        Environment.ExitCode = devExitCode;
+        return;
+    }
+
     await KamusServerApplication.Build(args).RunAsync();
 }
 catch (KamusSettingsException e)

@@ -191,7 +191,7 @@ public sealed class EncryptCommandTests
         var result = await KamusTool.RunAsync(Target, stdin: "s3cr3t", client: client);
 
         Assert.Equal(exitCode, result.ExitCode);
-        Assert.Equal($"kamus: error: the server said no ({kind}).", result.Stderr.TrimEnd());
+        Assert.Equal($"kamus: error: the server said no (server http://127.0.0.1:1/) ({kind}).", result.Stderr.TrimEnd());
         Assert.Empty(result.Stdout);
     }
 

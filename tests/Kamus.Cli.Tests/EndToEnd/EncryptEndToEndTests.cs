@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Net;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
 using Kamus.Testing;
@@ -68,6 +66,8 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
         Assert.Equal(ExitCodes.ServerRefused, refused.ExitCode);
         Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Forbidden", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("re-encrypt it for this pod's namespace and service account (kamus encrypt -n <namespace> -a <service-account>)", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"(server {server.Url})", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, summary.ExitCode);
         Assert.Equal($"length 11, sha256 {CiphertextFingerprint.Of("orders-only")}", summary.Stdout.Trim());
         Assert.DoesNotContain("orders-only", summary.Stdout + summary.Stderr, StringComparison.Ordinal);
@@ -116,12 +116,5 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
         Assert.Empty(result.Stderr);
     }
 
-    internal static string ClosedPortUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}/";
-    }
+    internal static string ClosedPortUrl() => $"http://127.0.0.1:{Kamus.Testing.LoopbackPort.Unused()}/";
 }

@@ -19,6 +19,12 @@ internal static class CliClientFactory
             options.AllowInsecureHttp = connection.AllowInsecureHttp;
             options.CertificateFingerprint = connection.CertificateFingerprint;
             options.TokenFilePath = connection.TokenFilePath;
+            options.CaBundlePath = connection.CaBundlePath;
+            if (connection.Timeout is { } timeout)
+            {
+                options.TotalTimeout = timeout;
+                options.AttemptTimeout = options.AttemptTimeout > timeout ? timeout : options.AttemptTimeout;
+            }
         });
         if (connection.BearerToken is { } token)
         {
@@ -46,6 +52,11 @@ internal static class CliClientFactory
         {
             return await call(client);
         }
+        catch (KamusException e) when (!e.Message.Contains("://", StringComparison.Ordinal))
+        {
+            // A refused value (Forbidden, InvalidCiphertext) or a client-side check names no server: say which one it was.
+            throw new KamusException(e.Kind, $"{e.Message.TrimEnd('.')} (server {connection.Url})", e.Status, e) { CiphertextFingerprint = e.CiphertextFingerprint };
+        }
         finally
         {
             (client as IDisposable)?.Dispose();
@@ -53,8 +64,11 @@ internal static class CliClientFactory
     }
 
     /// <summary>The client together with the container that owns it, released as one.</summary>
-    private sealed class OwnedKamusClient(IKamusClient inner, ServiceProvider provider) : IKamusClient, IDisposable
+    private sealed class OwnedKamusClient(IKamusClient inner, ServiceProvider provider) : IKamusClient, IBoundEncryptor, IDisposable
     {
+        public Task<IReadOnlyDictionary<string, string>> EncryptBoundAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string> contexts, CancellationToken cancellationToken) =>
+            ((KamusClient)inner).EncryptBoundAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
+
         public Task<string> EncryptAsync(string data, string serviceAccount, string @namespace, CancellationToken cancellationToken = default) =>
             inner.EncryptAsync(data, serviceAccount, @namespace, cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Kamus.Client;
 
 namespace Kamus.Cli.Service;
@@ -21,6 +22,8 @@ internal sealed class ConnectionOptions
         CertFingerprint = new("--cert-fingerprint") { Description = "Pin the server certificate: its SHA-256 fingerprint in hex (colons allowed)." };
         Token = new("--token") { Description = $"A bearer token for an encryptor behind authentication (prefer ${TokenVariable})." };
         TokenFile = new("--token-file") { Description = $"The service-account token file (else ${TokenFileVariable}, else {DefaultTokenFile})." };
+        CaBundle = new("--ca-bundle") { Description = "A PEM file of CA certificates to trust instead of the system store (a private CA)." };
+        Timeout = new("--timeout") { Description = "Give up after this long, retries included: seconds (30), with a unit (30s, 2m) or hh:mm:ss. Default 30s." };
     }
 
     public Option<string> Url { get; }
@@ -33,11 +36,17 @@ internal sealed class ConnectionOptions
 
     public Option<string> TokenFile { get; }
 
+    public Option<string> CaBundle { get; }
+
+    public Option<string> Timeout { get; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Url);
         command.Options.Add(AllowInsecureUrl);
         command.Options.Add(CertFingerprint);
+        command.Options.Add(CaBundle);
+        command.Options.Add(Timeout);
         command.Options.Add(_forDecrypt ? TokenFile : Token);
     }
 
@@ -86,7 +95,39 @@ internal sealed class ConnectionOptions
             token = string.IsNullOrWhiteSpace(token) ? null : token.Trim();
         }
 
-        return new KamusConnection(url, allowInsecure, fingerprint, token, tokenFile);
+        var caBundle = parseResult.GetValue(CaBundle);
+        if (caBundle is not null && !File.Exists(caBundle))
+        {
+            throw CliException.Input($"--ca-bundle '{Path.GetFullPath(caBundle)}' does not exist.");
+        }
+
+        var timeout = ParseTimeout(parseResult.GetValue(Timeout));
+        return new KamusConnection(url, allowInsecure, fingerprint, token, tokenFile) { CaBundlePath = caBundle, Timeout = timeout };
+    }
+
+    /// <summary>Reads <c>--timeout</c>: a number of seconds, a number with a unit (<c>ms</c>, <c>s</c>, <c>m</c>), or <c>hh:mm:ss</c>.</summary>
+    /// <exception cref="CliException">The text is none of these, or not between one millisecond and one day.</exception>
+    internal static TimeSpan? ParseTimeout(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        var (number, unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
+            : text.EndsWith('s') || text.EndsWith('S') ? (text[..^1], 1)
+            : text.EndsWith('m') || text.EndsWith('M') ? (text[..^1], 60)
+            : (text, 1.0);
+        TimeSpan? value = double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+            ? TimeSpan.FromSeconds(amount * unit)
+            : TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span) ? span : null;
+        if (value is not { } timeout || timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromDays(1))
+        {
+            throw CliException.Usage($"--timeout '{text}' is not a duration between 10ms and one day: give seconds (30), a unit (30s, 2m, 500ms) or hh:mm:ss (00:00:30).");
+        }
+
+        return timeout;
     }
 
     internal static string? NormalizeFingerprint(string? text)

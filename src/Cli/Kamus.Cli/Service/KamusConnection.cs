@@ -8,6 +8,12 @@ namespace Kamus.Cli.Service;
 /// <param name="TokenFilePath">The service-account token file (decrypt only).</param>
 internal sealed record KamusConnection(Uri Url, bool AllowInsecureHttp, string? CertificateFingerprint, string? BearerToken, string? TokenFilePath)
 {
+    /// <summary>A PEM file of CA certificates to trust instead of the system store.</summary>
+    public string? CaBundlePath { get; init; }
+
+    /// <summary>The deadline of each call, retries included; null for the client's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
     // A record's generated ToString would print the token.
     public override string ToString() => Url.ToString();
 }

@@ -20,7 +20,15 @@ public static class KamusClientServiceCollectionExtensions
     /// from <see cref="IHttpClientFactory"/>, with the TLS settings of the options. Options are validated on first use
     /// (and at start-up with <c>ValidateOnStart</c> when a host runs). Logging and <see cref="TimeProvider"/> come from the container.
     /// </summary>
-    public static IServiceCollection AddKamusClient(this IServiceCollection services, Action<KamusClientOptions>? configure = null)
+    public static IServiceCollection AddKamusClient(this IServiceCollection services, Action<KamusClientOptions>? configure = null) =>
+        AddKamusClient(services, configure, validateOnStart: true);
+
+    /// <summary>
+    /// As the public overload; without <paramref name="validateOnStart"/> the options are validated when the client is
+    /// first resolved. <c>builder.AddKamus()</c> registers the client that way: an application whose configuration
+    /// holds no encrypted value (in Development, say) needs no Kamus URL until it uses the client itself.
+    /// </summary>
+    internal static IServiceCollection AddKamusClient(IServiceCollection services, Action<KamusClientOptions>? configure, bool validateOnStart)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<KamusClientOptions>();
@@ -29,7 +37,11 @@ public static class KamusClientServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
+        if (validateOnStart)
+        {
+            options.ValidateOnStart();
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KamusClientOptions>, KamusClientOptionsValidator>());
         services.TryAddSingleton(sp => new KamusTlsSettings(sp.GetRequiredService<IOptions<KamusClientOptions>>().Value));
         // No factory loggers: at Trace they put every request header, the bearer token included, into the structured

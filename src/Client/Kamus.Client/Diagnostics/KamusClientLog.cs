@@ -12,8 +12,8 @@ internal static partial class KamusClientLog
     [LoggerMessage(2, LogLevel.Debug, "POST {Endpoint} answered {Status} in {ElapsedMs} ms")]
     public static partial void RequestCompleted(ILogger logger, string endpoint, int status, double elapsedMs);
 
-    [LoggerMessage(3, LogLevel.Information, "Retrying POST {Endpoint} in {DelayMs} ms (attempt {Attempt}): {Reason}")]
-    public static partial void Retrying(ILogger logger, string endpoint, double delayMs, int attempt, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "Kamus server {Url} did not answer: {Reason}. Retry {Retry} of {MaxRetries} in {DelayMs} ms")]
+    public static partial void Retrying(ILogger logger, string url, string reason, int retry, int maxRetries, long delayMs);
 
     [LoggerMessage(4, LogLevel.Information, "POST {Endpoint} answered 401: re-reading the service-account token and retrying once")]
     public static partial void TokenRejected(ILogger logger, string endpoint);

@@ -33,7 +33,9 @@ internal static class KamusResiliencePipeline
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome, options.MaxRetryDelay)),
                 OnRetry = args =>
                 {
-                    KamusClientLog.Retrying(logger, args.Context.OperationKey ?? "?", args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 1, Describe(args.Outcome));
+                    // The operation key is the request URL (KamusTransport): a long wait shows why, and where, as it goes.
+                    var url = args.Context.OperationKey ?? "?";
+                    KamusClientLog.Retrying(logger, url, Describe(args.Outcome, url, options.AttemptTimeout), args.AttemptNumber + 1, options.MaxRetryAttempts, (long)args.RetryDelay.TotalMilliseconds);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -70,10 +72,9 @@ internal static class KamusResiliencePipeline
     private static TimeSpan? RetryAfter(Outcome<KamusResponse> outcome, TimeSpan max) =>
         outcome.Result?.RetryAfter is { } retryAfter ? (retryAfter < max ? retryAfter : max) : null;
 
-    private static string Describe(Outcome<KamusResponse> outcome) => outcome.Exception switch
+    private static string Describe(Outcome<KamusResponse> outcome, string url, TimeSpan attemptTimeout) => outcome.Exception switch
     {
-        null => $"status {(int)outcome.Result!.Status}",
-        TimeoutRejectedException => "attempt timed out",
-        var e => e.GetType().Name,
+        null => $"HTTP {(int)outcome.Result!.Status}",
+        var e => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? ConnectionFailure.Describe(e, uri, attemptTimeout) : e.GetType().Name,
     };
 }

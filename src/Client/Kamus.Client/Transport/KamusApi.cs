@@ -43,24 +43,41 @@ internal sealed class KamusApi
         var response = await _transport.PostAsync(KamusEndpoints.EncryptV1, request, KamusProtocolJsonContext.Default.EncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV1, isDecrypt: false);
+            throw StatusErrors.For(response, KamusEndpoints.EncryptV1, isDecrypt: false);
         }
 
         var ciphertext = response.Text.Trim();
         return ciphertext.Length > 0 ? ciphertext : throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV1} answered an empty ciphertext.", response.Status);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encrypts <paramref name="items"/>, those named in <paramref name="contexts"/> bound to their context. Binding needs
+    /// a server that knows it: a server without <c>/api/v2</c>, or one that ignored the contexts, is an error, never a
+    /// silent fallback to unbound values.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? contexts = null)
     {
+        var bound = contexts is { Count: > 0 };
+        if (bound && _upstreamServer)
+        {
+            throw NoBinding(KamusEndpoints.EncryptV2, null);
+        }
+
         if (!_upstreamServer)
         {
-            var request = new BatchEncryptRequest { ServiceAccount = serviceAccount, Namespace = @namespace, Items = new Dictionary<string, string>(items, StringComparer.Ordinal) };
+            var request = new BatchEncryptRequest
+            {
+                ServiceAccount = serviceAccount,
+                Namespace = @namespace,
+                Items = new Dictionary<string, string>(items, StringComparer.Ordinal),
+                Contexts = bound ? new Dictionary<string, string>(contexts!, StringComparer.Ordinal) : null,
+            };
             var response = await _transport.PostAsync(KamusEndpoints.EncryptV2, request, KamusProtocolJsonContext.Default.BatchEncryptRequest, authenticated: false, cancellationToken).ConfigureAwait(false);
             if (!IsMissingEndpoint(response.Status, KamusEndpoints.EncryptV2))
             {
                 if (!response.IsSuccess)
                 {
-                    throw StatusErrors.For(response.Status, KamusEndpoints.EncryptV2, isDecrypt: false);
+                    throw StatusErrors.For(response, KamusEndpoints.EncryptV2, isDecrypt: false);
                 }
 
                 var answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchEncryptResponse, KamusEndpoints.EncryptV2);
@@ -72,10 +89,20 @@ internal sealed class KamusApi
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered without a ciphertext for a requested item.", response.Status);
                     }
 
+                    if (bound && (!CiphertextParser.TryParse(ciphertext, out var parsed, out _) || parsed.Context != contexts!.GetValueOrDefault(name)))
+                    {
+                        throw NoBinding(KamusEndpoints.EncryptV2, response.Status);
+                    }
+
                     result[name] = ciphertext;
                 }
 
                 return result;
+            }
+
+            if (bound)
+            {
+                throw NoBinding(KamusEndpoints.EncryptV2, response.Status);
             }
         }
 
@@ -92,6 +119,9 @@ internal sealed class KamusApi
 
         return map;
     }
+
+    private static KamusException NoBinding(string path, HttpStatusCode? status) =>
+        new(KamusErrorKind.Protocol, $"POST {path}: the server does not bind values to a context (it is upstream Kamus, or an older Kamus for .NET); upgrade the encryptor, or encrypt unbound.", status);
 
     /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
     public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
@@ -196,7 +226,7 @@ internal sealed class KamusApi
 
         if (!response.IsSuccess)
         {
-            return FailAll(ciphertexts, StatusErrors.For(response.Status, KamusEndpoints.DecryptV2, isDecrypt: true));
+            return FailAll(ciphertexts, StatusErrors.For(response, KamusEndpoints.DecryptV2, isDecrypt: true));
         }
 
         BatchDecryptResponse answer;
@@ -288,7 +318,7 @@ internal sealed class KamusApi
                 }
 
                 // Fingerprints only for failures: a successful value needs no SHA-256.
-                var failure = StatusErrors.ForValue(ciphertexts[i], response.Status, KamusEndpoints.DecryptV1);
+                var failure = StatusErrors.ForValue(ciphertexts[i], response, KamusEndpoints.DecryptV1);
                 if (IsOutage(failure.Error!.Kind))
                 {
                     Interlocked.CompareExchange(ref outage, failure.Error, null);

@@ -37,7 +37,7 @@ internal static class KamusHttpHandler
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
-                throw new KamusException(KamusErrorKind.Configuration, $"The CA bundle '{bundle}' cannot be read.", innerException: e);
+                throw new KamusException(KamusErrorKind.Configuration, $"The CA bundle '{Path.GetFullPath(bundle)}' cannot be read as PEM certificates.", innerException: e);
             }
 
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CertificatePin.ValidateWithCustomRoots(certificate, roots, errors);

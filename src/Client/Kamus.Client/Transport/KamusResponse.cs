@@ -9,6 +9,9 @@ namespace Kamus.Client.Transport;
 /// </summary>
 internal sealed record KamusResponse(HttpStatusCode Status, string Body, MediaTypeHeaderValue? ContentType, TimeSpan? RetryAfter)
 {
+    /// <summary>The URL that answered (scheme, host, port, path), for error messages.</summary>
+    public string? Url { get; init; }
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>The answer as a text value (see <see cref="ResponseText"/>).</summary>

@@ -31,6 +31,8 @@ internal sealed class KamusTransport
     private readonly CertificatePin? _pin;
     private readonly bool _pinConfigured;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly TimeSpan _totalTimeout;
     private readonly ILogger _logger;
 
     public KamusTransport(HttpClient http, Uri baseUrl, ITokenSource tokens, KamusClientOptions options, CertificatePin? pin, ILogger logger)
@@ -41,6 +43,8 @@ internal sealed class KamusTransport
         _pin = pin;
         _pinConfigured = options.CertificateFingerprint is not null;
         _time = options.TimeProvider;
+        _attemptTimeout = options.AttemptTimeout;
+        _totalTimeout = options.TotalTimeout;
         _logger = logger;
         _pipeline = KamusResiliencePipeline.Create(options, logger);
     }
@@ -88,9 +92,10 @@ internal sealed class KamusTransport
     // A null content is a GET; the request line is named in every error so that the reader knows which call failed.
     private async Task<KamusResponse> ExecuteAsync(string endpoint, byte[]? content, bool authenticated, CancellationToken cancellationToken)
     {
-        var call = $"{(content is null ? "GET" : "POST")} {endpoint}";
-        var context = ResilienceContextPool.Shared.Get(endpoint, cancellationToken);
-        var state = new AttemptState(this, endpoint, content, authenticated);
+        var method = content is null ? "GET" : "POST";
+        var url = ConnectionFailure.DisplayUrl(_baseUrl, endpoint);
+        var context = ResilienceContextPool.Shared.Get(url, cancellationToken);
+        var state = new AttemptState(this, endpoint, content, authenticated) { Url = url };
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.Transport.AttemptAsync(s, ctx.CancellationToken), context, state).ConfigureAwait(false);
@@ -103,28 +108,28 @@ internal sealed class KamusTransport
         }
         catch (TimeoutRejectedException e)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"{call} timed out.", innerException: e);
+            throw TimedOut(url, state, e);
         }
         catch (BrokenCircuitException e)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"{call} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"{method} {url} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
             if ((_pin is not null && _pin.Mismatches > 0) || (_pin is null && _pinConfigured))
             {
-                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate does not match the pinned fingerprint (CertificateFingerprint); {call} was not sent.", innerException: e);
+                throw new KamusException(KamusErrorKind.CertificatePinMismatch, $"The Kamus server certificate of {url} does not match the pinned fingerprint (CertificateFingerprint); the request was not sent.", innerException: e);
             }
 
-            throw new KamusException(KamusErrorKind.Configuration, $"The TLS handshake with the Kamus server failed (certificate not trusted or wrong name); {call} was not sent. Set CaBundlePath or CertificateFingerprint for a private CA.", innerException: e);
+            throw new KamusException(KamusErrorKind.Configuration, $"Cannot talk to the Kamus server at {url}: {ConnectionFailure.Describe(e, _baseUrl, _attemptTimeout)}. The request was not sent.", innerException: e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new KamusException(KamusErrorKind.Unavailable, $"{call} failed: the Kamus server cannot be reached ({Reason(e)}).", innerException: e);
+            throw new KamusException(KamusErrorKind.Unavailable, $"Cannot reach the Kamus server at {url}: {ConnectionFailure.Describe(e, _baseUrl, _attemptTimeout)}{Attempts(state)}.", innerException: e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KamusException(KamusErrorKind.Timeout, $"{call} timed out.", innerException: e);
+            throw TimedOut(url, state, e);
         }
         finally
         {
@@ -132,10 +137,19 @@ internal sealed class KamusTransport
         }
     }
 
+    private KamusException TimedOut(string url, AttemptState state, Exception e)
+    {
+        var last = state.LastFailure is { } failure ? "; last: " + ConnectionFailure.Describe(failure, _baseUrl, _attemptTimeout) : string.Empty;
+        return new KamusException(KamusErrorKind.Timeout, $"The Kamus server at {url} did not answer within {_totalTimeout} (TotalTimeout){Attempts(state)}{last}.", innerException: e);
+    }
+
+    private static string Attempts(AttemptState state) => state.Attempts > 1 ? $", after {state.Attempts} attempts" : string.Empty;
+
     private async ValueTask<Outcome<KamusResponse>> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var status = "error";
+        state.Attempts++;
         try
         {
             using var request = new HttpRequestMessage(state.Content is null ? HttpMethod.Get : HttpMethod.Post, new Uri(_baseUrl, state.Endpoint.TrimStart('/')));
@@ -155,11 +169,12 @@ internal sealed class KamusTransport
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             KamusClientLog.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
-            return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)));
+            return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url });
         }
         catch (Exception e)
         {
             // Polly decides: transient failures are retried, cancellations become timeouts, the rest is rethrown.
+            state.LastFailure = e;
             return Outcome.FromException<KamusResponse>(e);
         }
         finally
@@ -192,10 +207,17 @@ internal sealed class KamusTransport
         return null;
     }
 
-    private static string Reason(Exception e) => e is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown ? error.ToString() : e.GetType().Name;
-
     private sealed record AttemptState(KamusTransport Transport, string Endpoint, byte[]? Content, bool Authenticated)
     {
+        /// <summary>The request URL as shown in messages.</summary>
+        public string? Url { get; init; }
+
+        /// <summary>Attempts made so far (retries included).</summary>
+        public int Attempts { get; set; }
+
+        /// <summary>Why the latest attempt got no answer, to say what happened when the deadline passes.</summary>
+        public Exception? LastFailure { get; set; }
+
         public override string ToString() => $"AttemptState({Endpoint})";
     }
 }

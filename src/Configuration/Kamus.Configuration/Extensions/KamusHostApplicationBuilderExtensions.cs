@@ -47,7 +47,8 @@ public static class KamusHostApplicationBuilderExtensions
         else
         {
             // The same settings as the configuration provider, read from the final configuration, on IHttpClientFactory.
-            builder.Services.AddKamusClient();
+            // Validated when first resolved, not at start: with no encrypted value there is nothing to need a URL for.
+            KamusClientServiceCollectionExtensions.AddKamusClient(builder.Services, configure: null, validateOnStart: false);
             builder.Services.AddOptions<KamusClientOptions>()
                 .Configure<IConfiguration>((client, configuration) => KamusSettings.Resolve(options, key => configuration[key]).ApplyTo(client));
         }

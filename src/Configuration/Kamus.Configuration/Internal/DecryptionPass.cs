@@ -11,6 +11,8 @@ internal static class DecryptionPass
     // A client that ignores cancellation must not hang the caller for ever.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan ClientFirst = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Decrypts <paramref name="ciphertexts"/> (distinct): one outcome each, in order. When the whole call failed,
     /// <paramref name="batchError"/> says why and every outcome carries it.
@@ -46,7 +48,9 @@ internal static class DecryptionPass
 
     private static IReadOnlyList<DecryptOutcome> RunBlocking(IKamusClient client, IReadOnlyList<string> ciphertexts, TimeSpan deadline)
     {
-        using var timeout = deadline == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(deadline);
+        // The client the provider creates has the same deadline as its TotalTimeout, and its timeout says which URL did
+        // not answer and why; this token is the backstop a moment later (for a client of the caller's, too).
+        using var timeout = deadline == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(deadline + ClientFirst);
 
         // Task.Run starts the work on the pool with no SynchronizationContext, so no continuation can need the thread
         // we block below (a UI or single-threaded test context would otherwise deadlock). We block exactly once.

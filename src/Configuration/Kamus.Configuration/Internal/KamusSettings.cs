@@ -60,6 +60,7 @@ internal sealed class KamusSettings
     {
         var options = new KamusClientOptions();
         ApplyTo(options);
+        options.LoggerFactory ??= Diagnostics.StandardErrorLoggerFactory.Instance; // retries are shown while start-up waits
         return new KamusClient(options);
     }
 
@@ -106,8 +107,9 @@ internal sealed class KamusSettings
             return null;
         }
 
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var result) && result > TimeSpan.Zero
+        // A bare number parses, as days: "30" meant 30 seconds far more often than a month.
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var result) && result > TimeSpan.Zero && !KamusClientOptions.IsBareNumber(value)
             ? result
-            : throw new FormatException($"The Kamus setting '{key}' must be a positive time span such as 00:00:30 (hh:mm:ss), not a number of seconds.");
+            : throw new FormatException(KamusClientOptions.TimeSpanHint(key, value));
     }
 }

@@ -19,12 +19,14 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
         ArgumentNullException.ThrowIfNull(items);
         var outcomes = new RewrapItemResult[items.Count];
         var opened = new Dictionary<string, string>(StringComparer.Ordinal);
+        var contexts = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var scope = new DataKeyScope())
         {
             for (var i = 0; i < items.Count; i++)
             {
                 // A bare wrapped key decrypts to its data key, which is not a value: re-encrypting it would make one.
-                if (CiphertextParser.TryParse(items[i], out var parsed, out _) && parsed.Format == CiphertextFormat.V2WrappedKey)
+                var readable = CiphertextParser.TryParse(items[i], out var parsed, out _);
+                if (readable && parsed!.Format == CiphertextFormat.V2WrappedKey)
                 {
                     outcomes[i] = new RewrapItemResult(null, DecryptResult.Invalid("a wrapped data key is not a value"));
                     continue;
@@ -34,6 +36,11 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
                 if (result.Succeeded)
                 {
                     opened[i.ToString(CultureInfo.InvariantCulture)] = result.Plaintext!;
+                    if (readable && parsed!.Context is { } context)
+                    {
+                        // A bound value stays bound to the same context.
+                        contexts[i.ToString(CultureInfo.InvariantCulture)] = context;
+                    }
                 }
                 else
                 {
@@ -44,7 +51,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
 
         if (opened.Count > 0)
         {
-            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, cancellationToken).ConfigureAwait(false))
+            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts, cancellationToken).ConfigureAwait(false))
             {
                 outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapItemResult(ciphertext, default);
             }

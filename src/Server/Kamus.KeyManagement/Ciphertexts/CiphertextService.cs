@@ -62,15 +62,29 @@ internal sealed class CiphertextService
         }
     }
 
-    /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>).</summary>
-    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
+    /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>), unbound.</summary>
+    public ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+        EncryptManyAsync(identity, items, contexts: null, cancellationToken);
+
+    /// <summary>
+    /// Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>). Items named in
+    /// <paramref name="contexts"/> are bound to their <see cref="CiphertextContext"/>: a bound data key opens only for
+    /// its context, so each distinct context gets a data key of its own (v2 format only).
+    /// </summary>
+    /// <exception cref="ArgumentException">A context is invalid, or contexts were given under the upstream format.</exception>
+    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        using var dataKey = DataKey.Generate();
         var result = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
         if (_format == CiphertextWriteFormat.Upstream)
         {
+            if (contexts is { Count: > 0 })
+            {
+                throw new ArgumentException("Upstream formats cannot be bound to a context.", nameof(contexts));
+            }
+
             // Upstream envelope: the wrapped key is an upstream value whose plaintext is base64 of the data key.
+            using var dataKey = DataKey.Generate();
             var wrappedKey = _upstream.Encrypt(identity, Encoding.ASCII.GetBytes(Convert.ToBase64String(dataKey.Bytes)));
             foreach (var (name, plaintext) in items)
             {
@@ -83,29 +97,60 @@ internal sealed class CiphertextService
             return result;
         }
 
-        var keyId = _keys.CurrentKeyId;
-        var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, cancellationToken).ConfigureAwait(false);
-        foreach (var (name, plaintext) in items)
+        foreach (var group in items.GroupBy(item => contexts?.GetValueOrDefault(item.Key)))
         {
-            var bytes = Encoding.UTF8.GetBytes(plaintext);
-            var payload = dataKey.SealPayload(bytes);
-            CryptographicOperations.ZeroMemory(bytes);
-            result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload);
+            if (group.Key is not null && !CiphertextContext.IsValid(group.Key))
+            {
+                throw new ArgumentException($"The context of '{group.First().Key}' is not a valid context.", nameof(contexts));
+            }
+
+            var keyId = _keys.CurrentKeyId;
+            using var dataKey = DataKey.Generate();
+            var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, group.Key, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, plaintext) in group)
+            {
+                var bytes = Encoding.UTF8.GetBytes(plaintext);
+                var payload = dataKey.SealPayload(bytes);
+                CryptographicOperations.ZeroMemory(bytes);
+                result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload, group.Key);
+            }
         }
 
         return result;
     }
 
     /// <summary>
-    /// Decrypts any Kamus value as <paramref name="identity"/>. A bare wrapped key (<c>k2k.</c>, or an upstream envelope's
-    /// wrapped part) answers base64 of its data key. <paramref name="scope"/> unwraps each distinct data key once.
+    /// Decrypts any Kamus value as <paramref name="identity"/>, for a pod (the decrypt endpoints). A bare wrapped key
+    /// (<c>k2k.</c>, or an upstream envelope's wrapped part) answers base64 of its data key. <paramref name="scope"/>
+    /// unwraps each distinct data key once. A value bound to a KamusSecret is refused: only the controller decrypts it.
     /// </summary>
-    public async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default)
+    public ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, CancellationToken cancellationToken = default) =>
+        DecryptAsync(identity, ciphertext, scope, kamusSecretContext: null, cancellationToken);
+
+    /// <summary>
+    /// Decrypts a value of a KamusSecret key, for the controller: values bound to exactly <paramref name="context"/>
+    /// (<see cref="CiphertextContext.ForKamusSecret"/>) and unbound values (upstream's, and older ones) open; a value
+    /// bound to any other context is refused.
+    /// </summary>
+    public ValueTask<DecryptResult> DecryptBoundAsync(ServiceAccountIdentity identity, string? ciphertext, string context, DataKeyScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(context);
+        return DecryptAsync(identity, ciphertext, scope, context, cancellationToken);
+    }
+
+    private async ValueTask<DecryptResult> DecryptAsync(ServiceAccountIdentity identity, string? ciphertext, DataKeyScope scope, string? kamusSecretContext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (!CiphertextParser.TryParse(ciphertext, out var parsed, out var reason))
         {
             return DecryptResult.Invalid(reason);
+        }
+
+        if (parsed.Context is { } bound && (kamusSecretContext is null ? CiphertextContext.IsKamusSecret(bound) : bound != kamusSecretContext))
+        {
+            return DecryptResult.Refused(kamusSecretContext is null
+                ? "bound to a KamusSecret: only the Kamus controller decrypts it"
+                : $"bound to {bound}, not to {kamusSecretContext}");
         }
 
         switch (parsed.Format)
@@ -120,7 +165,7 @@ internal sealed class CiphertextService
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
             case CiphertextFormat.OfflineValue:
-                return OfflineDecryption.Decrypt(_offline, identity, parsed);
+                return OfflineDecryption.Decrypt(_offline, identity, parsed, forKamusSecret: kamusSecretContext is not null);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }
@@ -179,7 +224,7 @@ internal sealed class CiphertextService
         byte[] plaintext;
         try
         {
-            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, V2Layout.ValueAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            plaintext = await _keys.UnwrapAsync(keyId, identity, parsed.Body, parsed.SealAssociatedData(identity), cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException)
         {
@@ -201,7 +246,7 @@ internal sealed class CiphertextService
         byte[] dataKey;
         try
         {
-            dataKey = await _keys.UnwrapAsync(keyId, identity, parsed.SealedKey, V2Layout.DataKeyAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            dataKey = await _keys.UnwrapAsync(keyId, identity, parsed.SealedKey, parsed.SealAssociatedData(identity), cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException)
         {
@@ -218,13 +263,13 @@ internal sealed class CiphertextService
     }
 
     // The data key is copied into a pinned array for the (possibly asynchronous) provider call, then zeroed.
-    private async ValueTask<byte[]> WrapDataKeyAsync(string keyId, ServiceAccountIdentity identity, DataKey dataKey, CancellationToken cancellationToken)
+    private async ValueTask<byte[]> WrapDataKeyAsync(string keyId, ServiceAccountIdentity identity, DataKey dataKey, string? context, CancellationToken cancellationToken)
     {
         var bytes = GC.AllocateArray<byte>(KeyDerivation.KeySize, pinned: true);
         try
         {
             dataKey.Bytes.CopyTo(bytes);
-            return await _keys.WrapAsync(keyId, identity, bytes, V2Layout.DataKeyAssociatedData(keyId, identity), cancellationToken).ConfigureAwait(false);
+            return await _keys.WrapAsync(keyId, identity, bytes, V2Layout.DataKeyAssociatedData(keyId, identity, context), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

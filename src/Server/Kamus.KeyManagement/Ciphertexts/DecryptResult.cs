@@ -17,6 +17,9 @@ internal readonly record struct DecryptResult(string? Plaintext, WireErrorKind E
     /// <summary>Not decryptable by this service account (bound to another, or altered: the two cannot be told apart).</summary>
     public static DecryptResult Forbidden { get; } = new(null, WireErrorKind.Forbidden, "not decryptable by this service account");
 
+    /// <summary>Refused for a stated reason (for example a value bound to another context).</summary>
+    public static DecryptResult Refused(string reason) => new(null, WireErrorKind.Forbidden, reason);
+
     /// <summary>Redacted.</summary>
     public override string ToString() => Succeeded ? "DecryptResult(ok)" : $"DecryptResult({Error}: {Reason})";
 }

@@ -51,7 +51,7 @@ internal sealed class Pkcs11PinSource
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new KamusSettingsException($"KeyManagement:Pkcs11:PinFile '{_file}' cannot be read ({e.GetType().Name}).", e);
+                throw new KamusSettingsException($"KeyManagement:Pkcs11:PinFile '{Path.GetFullPath(_file)}' cannot be read ({e.GetType().Name}).", e);
             }
         }
 

@@ -117,7 +117,7 @@ internal sealed class Pkcs11Token : IDisposable
     {
         if (!File.Exists(path))
         {
-            throw new KamusSettingsException($"KeyManagement:Pkcs11:ModulePath '{path}': no such file.");
+            throw new KamusSettingsException($"KeyManagement:Pkcs11:ModulePath '{Path.GetFullPath(path)}': no such file.");
         }
 
         try
@@ -126,7 +126,7 @@ internal sealed class Pkcs11Token : IDisposable
         }
         catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or LibraryArchitectureException)
         {
-            throw new KamusSettingsException($"KeyManagement:Pkcs11:ModulePath '{path}' is not a loadable PKCS#11 module ({Describe(e)}).", e);
+            throw new KamusSettingsException($"KeyManagement:Pkcs11:ModulePath '{Path.GetFullPath(path)}' is not a loadable PKCS#11 module ({Describe(e)}).", e);
         }
     }
 

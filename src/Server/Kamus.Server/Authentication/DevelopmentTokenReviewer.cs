@@ -36,7 +36,7 @@ internal sealed class DevelopmentTokenReviewer : ITokenReviewer
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new KamusSettingsException($"Kamus:Development:TokensFile '{path}' cannot be read as a JSON object of token → \"namespace:serviceAccount\" ({e.GetType().Name}).");
+            throw new KamusSettingsException($"Kamus:Development:TokensFile '{Path.GetFullPath(path)}' cannot be read as a JSON object of token → \"namespace:serviceAccount\" ({e.GetType().Name}).");
         }
 
         foreach (var (token, name) in map ?? [])
@@ -44,7 +44,7 @@ internal sealed class DevelopmentTokenReviewer : ITokenReviewer
             var colon = name.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || !ServiceAccountIdentity.TryParseUserName("system:serviceaccount:" + name, out var identity))
             {
-                throw new KamusSettingsException($"Kamus:Development:TokensFile '{path}': '{name}' is not \"namespace:serviceAccount\".");
+                throw new KamusSettingsException($"Kamus:Development:TokensFile '{Path.GetFullPath(path)}': '{name}' is not \"namespace:serviceAccount\".");
             }
 
             tokens[token] = identity.Value;

@@ -90,10 +90,16 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
             }
         }
 
+        if (ContextProblem(body) is { } problem)
+        {
+            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status400BadRequest, problem, identity);
+            return;
+        }
+
         Dictionary<string, string> items;
         try
         {
-            items = await ciphertexts.EncryptManyAsync(identity, body.Items, context.RequestAborted);
+            items = await ciphertexts.EncryptManyAsync(identity, body.Items, body.Contexts, context.RequestAborted);
         }
         catch (MasterKeyUnavailableException e)
         {
@@ -109,6 +115,22 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
     {
         KamusServerLog.MasterKeyUnavailable(logger, path, e.Reason);
         return RefuseAsync(context, path, action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+    }
+
+    // Bound values are v2 only; every context names a requested item and is a valid context.
+    private string? ContextProblem(BatchEncryptRequest body)
+    {
+        if (body.Contexts is not { Count: > 0 } contexts)
+        {
+            return null;
+        }
+
+        if (options.Value.Encryption.Format == CiphertextWriteFormat.Upstream)
+        {
+            return ErrorMessages.ContextsNeedV2;
+        }
+
+        return contexts.All(pair => body.Items!.ContainsKey(pair.Key) && CiphertextContext.IsValid(pair.Value)) ? null : ErrorMessages.InvalidContexts;
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Wire.Identity.ServiceAccountIdentity? identity, string? reason = null)

@@ -18,6 +18,8 @@ internal static class ErrorMessages
     public const string InvalidServiceAccount = "invalid service-account name";
     public const string DefaultServiceAccount = "the default service account is not allowed";
     public const string InvalidCiphertext = "invalid ciphertext";
+    public const string InvalidContexts = "invalid field: contexts (each names an item and is kind:rest, at most 1024 bytes)";
+    public const string ContextsNeedV2 = "contexts need the v2 format (Kamus:Encryption:Format=V2)";
     public const string InternalError = "internal error";
     public const string OfflineKeysDisabled = "offline encryption is not enabled on this server (KeyManagement:Offline)";
 }

@@ -156,6 +156,11 @@ internal static class CiphertextParser
             sealedText = sealedText[..sealedEnd];
         }
 
+        if (!TrySplitContext(ref keyIdText, out var context, out reason))
+        {
+            return false;
+        }
+
         if (!V2Layout.IsValidKeyId(keyIdText))
         {
             reason = "the key id is not 1 to 32 characters of [A-Za-z0-9_-]";
@@ -172,7 +177,7 @@ internal static class CiphertextParser
         switch (format)
         {
             case CiphertextFormat.V2Value:
-                parsed = new ParsedCiphertext(format, keyId, [], first, null, []);
+                parsed = new ParsedCiphertext(format, keyId, [], first, null, [], context);
                 break;
             case CiphertextFormat.V2WrappedKey:
                 if (!IsSealedKeyLength(first.Length))
@@ -181,7 +186,7 @@ internal static class CiphertextParser
                     return false;
                 }
 
-                parsed = new ParsedCiphertext(format, keyId, [], [], text, first);
+                parsed = new ParsedCiphertext(format, keyId, [], [], text, first, context);
                 break;
             default:
                 if (!IsSealedKeyLength(first.Length))
@@ -196,9 +201,10 @@ internal static class CiphertextParser
                     return false;
                 }
 
-                // The sealed part is canonical, so it is exactly what V2Layout.FormatWrappedKey would encode: reuse the text.
+                // The key-id segment (with any context) and the sealed part are canonical, so they are exactly what
+                // V2Layout.FormatWrappedKey would encode: reuse the text.
                 var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
-                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first, context);
                 break;
         }
 
@@ -225,18 +231,9 @@ internal static class CiphertextParser
         }
 
         var keyIdText = rest[parts[1]];
-        string? context = null;
-        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
-        if (separator >= 0)
+        if (!TrySplitContext(ref keyIdText, out var context, out reason))
         {
-            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
-            if (context is null)
-            {
-                reason = "the bound context is not canonical base64url of a valid context";
-                return false;
-            }
-
-            keyIdText = keyIdText[..separator];
+            return false;
         }
 
         if (!V2Layout.IsValidKeyId(keyIdText) || !OfflineLayout.TryParseEpoch(keyIdText, out _))
@@ -259,6 +256,28 @@ internal static class CiphertextParser
 
         parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, context);
         reason = null;
+        return true;
+    }
+
+    // The key-id segment may end in "~" and a bound context (CiphertextContext); keyIdText keeps the key id only.
+    private static bool TrySplitContext(ref ReadOnlySpan<char> keyIdText, out string? context, out string? reason)
+    {
+        context = null;
+        reason = null;
+        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        if (separator < 0)
+        {
+            return true;
+        }
+
+        context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+        if (context is null)
+        {
+            reason = "the bound context is not canonical base64url of a valid context";
+            return false;
+        }
+
+        keyIdText = keyIdText[..separator];
         return true;
     }
 

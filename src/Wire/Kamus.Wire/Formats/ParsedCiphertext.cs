@@ -65,11 +65,11 @@ internal sealed class ParsedCiphertext
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
     {
-        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity),
-        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity),
+        CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity, Context),
+        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity, Context),
         _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
     };
 
-    /// <summary>Names the format and key id only.</summary>
-    public override string ToString() => KeyId is null ? Format.ToString() : $"{Format} (key {KeyId})";
+    /// <summary>Names the format, key id and context only.</summary>
+    public override string ToString() => KeyId is null ? Format.ToString() : Context is null ? $"{Format} (key {KeyId})" : $"{Format} (key {KeyId}, bound to {Context})";
 }

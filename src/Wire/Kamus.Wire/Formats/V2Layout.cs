@@ -48,13 +48,16 @@ internal static class V2Layout
         return true;
     }
 
-    /// <summary>Associated data of a v2 value: format, key id and identity.</summary>
-    public static byte[] ValueAssociatedData(string keyId, ServiceAccountIdentity identity) =>
-        Encoding.UTF8.GetBytes($"kamus/v2/value|{keyId}|{identity}");
+    /// <summary>
+    /// Associated data of a v2 value: format, key id, identity and, when bound, the <see cref="CiphertextContext"/>
+    /// (last, after a '|': key ids and identities contain none, so the parts cannot be confused).
+    /// </summary>
+    public static byte[] ValueAssociatedData(string keyId, ServiceAccountIdentity identity, string? context = null) =>
+        Encoding.UTF8.GetBytes(context is null ? $"kamus/v2/value|{keyId}|{identity}" : $"kamus/v2/value|{keyId}|{identity}|{context}");
 
-    /// <summary>Associated data of a v2 data-key seal: format, key id and identity.</summary>
-    public static byte[] DataKeyAssociatedData(string keyId, ServiceAccountIdentity identity) =>
-        Encoding.UTF8.GetBytes($"kamus/v2/dek|{keyId}|{identity}");
+    /// <summary>Associated data of a v2 data-key seal: format, key id, identity and, when bound, the context.</summary>
+    public static byte[] DataKeyAssociatedData(string keyId, ServiceAccountIdentity identity, string? context = null) =>
+        Encoding.UTF8.GetBytes(context is null ? $"kamus/v2/dek|{keyId}|{identity}" : $"kamus/v2/dek|{keyId}|{identity}|{context}");
 
     /// <summary>
     /// Associated data of an envelope payload. The data key is random per envelope and bound to the identity by its own
@@ -62,15 +65,15 @@ internal static class V2Layout
     /// </summary>
     public static ReadOnlySpan<byte> PayloadAssociatedData => "kamus/v2/payload"u8;
 
-    /// <summary>Formats a v2 value.</summary>
-    public static string FormatValue(string keyId, ReadOnlySpan<byte> sealedValue) =>
-        string.Concat(ValuePrefix, keyId, ".", Base64Url.EncodeToString(sealedValue));
+    /// <summary>Formats a v2 value (bound to <paramref name="context"/> when given).</summary>
+    public static string FormatValue(string keyId, ReadOnlySpan<byte> sealedValue, string? context = null) =>
+        string.Concat(ValuePrefix, CiphertextContext.Segment(keyId, context), ".", Base64Url.EncodeToString(sealedValue));
 
-    /// <summary>Formats a bare wrapped data key.</summary>
-    public static string FormatWrappedKey(string keyId, ReadOnlySpan<byte> sealedKey) =>
-        string.Concat(WrappedKeyPrefix, keyId, ".", Base64Url.EncodeToString(sealedKey));
+    /// <summary>Formats a bare wrapped data key (bound to <paramref name="context"/> when given).</summary>
+    public static string FormatWrappedKey(string keyId, ReadOnlySpan<byte> sealedKey, string? context = null) =>
+        string.Concat(WrappedKeyPrefix, CiphertextContext.Segment(keyId, context), ".", Base64Url.EncodeToString(sealedKey));
 
-    /// <summary>Formats an envelope from its already formatted wrapped key and a sealed payload.</summary>
-    public static string FormatEnvelope(string keyId, ReadOnlySpan<byte> sealedKey, ReadOnlySpan<byte> sealedPayload) =>
-        string.Concat(EnvelopePrefix, keyId, ".", Base64Url.EncodeToString(sealedKey), ".", Base64Url.EncodeToString(sealedPayload));
+    /// <summary>Formats an envelope from its sealed data key and a sealed payload (its data key bound to <paramref name="context"/> when given).</summary>
+    public static string FormatEnvelope(string keyId, ReadOnlySpan<byte> sealedKey, ReadOnlySpan<byte> sealedPayload, string? context = null) =>
+        string.Concat(EnvelopePrefix, CiphertextContext.Segment(keyId, context), ".", Base64Url.EncodeToString(sealedKey), ".", Base64Url.EncodeToString(sealedPayload));
 }

@@ -45,8 +45,17 @@ internal sealed class BatchEncryptRequest
     [JsonPropertyName("items")]
     public Dictionary<string, string>? Items { get; set; }
 
+    /// <summary>
+    /// Optional: item name → the context its value is bound to (<c>Kamus.Wire.Formats.CiphertextContext</c>, for example
+    /// <c>kamussecret:ns/name/key</c>). Items not named are unbound. A server that predates binding ignores the field, so
+    /// a client checks the context of each answer.
+    /// </summary>
+    [JsonPropertyName("contexts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Contexts { get; set; }
+
     /// <summary>Redacted: never shows the data.</summary>
-    public override string ToString() => $"BatchEncryptRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items)";
+    public override string ToString() => $"BatchEncryptRequest({Namespace}:{ServiceAccount}, {Items?.Count ?? 0} items, {Contexts?.Count ?? 0} bound)";
 }
 
 /// <summary>Answer of <c>POST /api/v2/encrypt</c>.</summary>
