@@ -1,8 +1,8 @@
 using System.Net;
 using Kamus.KeyManagement.Ciphertexts;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
-using Kamus.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kamus.Server.Tests;

@@ -1,7 +1,7 @@
+using Kamus.Testing;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
-using Kamus.Testing;
 
 namespace Kamus.Client.Tests.Formats;
 
