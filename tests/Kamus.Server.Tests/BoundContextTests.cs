@@ -1,6 +1,6 @@
-using Kamus.Testing;
 using System.Net;
 using Kamus.KeyManagement.Ciphertexts;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.DependencyInjection;

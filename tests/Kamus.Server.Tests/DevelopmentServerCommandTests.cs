@@ -1,8 +1,8 @@
-using Kamus.Testing;
 using System.Net;
 using Kamus.KeyManagement;
 using Kamus.Server.Authentication;
 using Kamus.Server.Development;
+using Kamus.Testing;
 
 namespace Kamus.Server.Tests;
 

@@ -29,9 +29,9 @@ public sealed class KamusControllerHost : IAsyncDisposable
         Logs = logs;
         Url = new Uri(app.Urls.First() + "/");
         var meters = app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        Reconciles = new MetricCollector<long>(meters, ControllerMetrics.MeterName, "kamus.controller.reconciles");
-        WatchRestarts = new MetricCollector<long>(meters, ControllerMetrics.MeterName, "kamus.controller.watch.restarts");
-        KamusSecrets = new MetricCollector<long>(meters, ControllerMetrics.MeterName, "kamus.controller.kamussecrets");
+        Reconciles = new MetricCollector<long>(meters, KamusControllerTelemetry.MeterName, "kamus.controller.reconciles");
+        WatchRestarts = new MetricCollector<long>(meters, KamusControllerTelemetry.MeterName, "kamus.controller.watch.restarts");
+        KamusSecrets = new MetricCollector<long>(meters, KamusControllerTelemetry.MeterName, "kamus.controller.kamussecrets");
     }
 
     /// <summary>The controller's base URL (<c>/healthz</c>).</summary>

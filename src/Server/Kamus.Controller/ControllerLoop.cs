@@ -15,7 +15,7 @@ internal sealed partial class ControllerLoop(
     KamusSecretInformer informer,
     KamusSecretCache cache,
     KamusSecretReconciler reconciler,
-    ControllerMetrics metrics,
+    KamusControllerTelemetry metrics,
     IOptions<ControllerOptions> options,
     TimeProvider time,
     ILogger<ControllerLoop> logger)

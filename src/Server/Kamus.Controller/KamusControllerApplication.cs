@@ -30,7 +30,7 @@ internal static partial class KamusControllerApplication
 
         var configuration = builder.Configuration;
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
-        var kubernetes = configuration.GetSection(KubernetesOptions.SectionName).Get<KubernetesOptions>() ?? new KubernetesOptions();
+        var kubernetes = configuration.GetSection(ControllerKubernetesOptions.SectionName).Get<ControllerKubernetesOptions>() ?? new ControllerKubernetesOptions();
         var controller = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
         Validate(controller);
         var clientConfiguration = ClientConfiguration(kubernetes);
@@ -56,7 +56,7 @@ internal static partial class KamusControllerApplication
         services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
         services.AddSingleton(new LeaseLocation(leaseNamespace));
         services.AddSingleton<KamusSecretCache>();
-        services.AddSingleton<ControllerMetrics>();
+        services.AddSingleton<KamusControllerTelemetry>();
         services.AddSingleton<KamusSecretInformer>();
         services.AddSingleton<KamusSecretDecryptor>();
         services.AddSingleton<EventRecorder>();
@@ -152,7 +152,7 @@ internal static partial class KamusControllerApplication
         }
     }
 
-    private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions kubernetes)
+    private static KubernetesClientConfiguration ClientConfiguration(ControllerKubernetesOptions kubernetes)
     {
         KubernetesClientConfiguration configuration;
         if (kubernetes.ProxyUrl is { } proxy)
@@ -180,7 +180,7 @@ internal static partial class KamusControllerApplication
         return configuration;
     }
 
-    private static string? LeaseNamespace(LeaderElectionOptions election, ConfigurationManager configuration, KubernetesOptions kubernetes)
+    private static string? LeaseNamespace(LeaderElectionOptions election, ConfigurationManager configuration, ControllerKubernetesOptions kubernetes)
     {
         if (!election.Enabled)
         {

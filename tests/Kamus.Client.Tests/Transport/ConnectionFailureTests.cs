@@ -1,11 +1,11 @@
-using Kamus.Testing;
-using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Kamus.Client.Tests.Support;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
+using Kamus.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Client.Tests.Transport;
 

@@ -18,7 +18,7 @@ namespace Kamus.Controller.Informers;
 internal sealed partial class KamusSecretInformer(
     IKubernetes client,
     KamusSecretCache cache,
-    ControllerMetrics metrics,
+    KamusControllerTelemetry metrics,
     IOptions<ControllerOptions> options,
     TimeProvider time,
     ILogger<KamusSecretInformer> logger)

@@ -110,6 +110,13 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", audit.IsEnabled ? Fingerprints.Of(items.Values) : "-");
     }
 
+    /// <summary>The master-key backend failed: an error line, and 503 with a short message naming the reason.</summary>
+    private Task RefuseUnavailableAsync(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity identity, MasterKeyUnavailableException e)
+    {
+        KamusServerLog.MasterKeyUnavailable(logger, path, e.Reason);
+        return RefuseAsync(context, path, action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+    }
+
     // Bound values are v2 only; every context names a requested item and is a valid context.
     private string? ContextProblem(BatchEncryptRequest body)
     {
@@ -124,13 +131,6 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
 
         return contexts.All(pair => body.Items!.ContainsKey(pair.Key) && CiphertextContext.IsValid(pair.Value)) ? null : ErrorMessages.InvalidContexts;
-    }
-
-    /// <summary>The master-key backend failed: an error line, and 503 with a short message naming the reason.</summary>
-    private Task RefuseUnavailableAsync(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity identity, MasterKeyUnavailableException e)
-    {
-        KamusServerLog.MasterKeyUnavailable(logger, path, e.Reason);
-        return RefuseAsync(context, path, action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
     }
 
     private async Task RefuseAsync(HttpContext context, string path, string action, int status, string message, Kamus.Wire.Identity.ServiceAccountIdentity? identity, string? reason = null)

@@ -1,7 +1,7 @@
+using Kamus.Server.Diagnostics;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Kamus.KeyManagement;
-using Kamus.Server.Diagnostics;
 using Kamus.Wire.Identity;
 
 namespace Kamus.Server.Metrics;

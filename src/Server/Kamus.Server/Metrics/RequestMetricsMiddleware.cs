@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Kamus.Server.Diagnostics;
+using System.Diagnostics;
 
 namespace Kamus.Server.Metrics;
 

@@ -8,14 +8,14 @@ namespace Kamus.Controller.Diagnostics;
 /// Meter <c>Kamus.Controller</c>: <c>kamus.controller.reconciles</c> (by <c>result</c>), <c>kamus.controller.kamussecrets</c>
 /// (observed, by <c>ready</c> = true/false/unknown) and <c>kamus.controller.watch.restarts</c> (by <c>reason</c>).
 /// </summary>
-internal sealed class ControllerMetrics
+internal sealed class KamusControllerTelemetry
 {
     public const string MeterName = "Kamus.Controller";
 
     private readonly Counter<long> _reconciles;
     private readonly Counter<long> _watchRestarts;
 
-    public ControllerMetrics(IMeterFactory meterFactory, KamusSecretCache cache)
+    public KamusControllerTelemetry(IMeterFactory meterFactory, KamusSecretCache cache)
     {
         var meter = meterFactory.Create(MeterName);
         _reconciles = meter.CreateCounter<long>("kamus.controller.reconciles", "{reconcile}", "KamusSecret reconciles, by result.");

@@ -1,7 +1,7 @@
 namespace Kamus.Controller.Configuration;
 
 /// <summary>How the controller reaches the Kubernetes API (section <c>Kubernetes</c>, upstream's setting).</summary>
-internal sealed class KubernetesOptions
+internal sealed class ControllerKubernetesOptions
 {
     public const string SectionName = "Kubernetes";
 

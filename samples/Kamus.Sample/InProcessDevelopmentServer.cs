@@ -9,11 +9,11 @@ namespace Kamus.Sample;
 /// This project's Kamus server, in-process, in development mode, on 127.0.0.1 and a free port: the well-known
 /// (INSECURE) development key and a static token map (dev-tokens.json) instead of Kubernetes.
 /// </summary>
-internal sealed class DevelopmentServer : IAsyncDisposable
+internal sealed class InProcessDevelopmentServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private DevelopmentServer(WebApplication app, Uri url)
+    private InProcessDevelopmentServer(WebApplication app, Uri url)
     {
         _app = app;
         Url = url;
@@ -21,7 +21,7 @@ internal sealed class DevelopmentServer : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<DevelopmentServer> StartAsync()
+    public static async Task<InProcessDevelopmentServer> StartAsync()
     {
         var app = KamusServerApplication.Build([], builder =>
         {
@@ -38,7 +38,7 @@ internal sealed class DevelopmentServer : IAsyncDisposable
             builder.Logging.ClearProviders();
         });
         await app.StartAsync();
-        return new DevelopmentServer(app, new Uri(app.Urls.First()));
+        return new InProcessDevelopmentServer(app, new Uri(app.Urls.First()));
     }
 
     public async ValueTask DisposeAsync()

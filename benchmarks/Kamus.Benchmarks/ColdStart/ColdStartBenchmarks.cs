@@ -3,10 +3,9 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Kamus.Benchmarks.ColdStart;
 using Kamus.Benchmarks.Infrastructure;
 
-namespace Kamus.Benchmarks;
+namespace Kamus.Benchmarks.ColdStart;
 
 /// <summary>
 /// Suite 4: cold start, fresh processes side by side. Each variant is an app (benchmarks/ColdStartApps) started anew
@@ -32,7 +31,7 @@ public class ColdStartBenchmarks
     public ColdStartVariant Variant { get; set; }
 
     [GlobalSetup]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet calls it on the benchmark instance; the state is shared by every case on purpose.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet calls the setup on the benchmark instance.")]
     public void Setup()
     {
         // Every case runs in this process (in-process toolchain): one server and one campaign for all of them.

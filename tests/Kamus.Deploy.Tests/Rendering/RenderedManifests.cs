@@ -4,7 +4,7 @@ using k8s.Models;
 namespace Kamus.Deploy.Tests.Rendering;
 
 /// <summary>Rendered Kubernetes objects, typed by KubernetesClient's YAML support (cert-manager kinds as dictionaries).</summary>
-internal sealed class Manifests
+internal sealed class RenderedManifests
 {
     private static readonly Dictionary<string, Type> CustomKinds = new(StringComparer.Ordinal)
     {
@@ -12,7 +12,7 @@ internal sealed class Manifests
         ["cert-manager.io/v1/Issuer"] = typeof(Dictionary<string, object>),
     };
 
-    public Manifests(string yaml)
+    public RenderedManifests(string yaml)
     {
         Yaml = yaml;
         Objects = KubernetesYaml.LoadAllFromString(yaml, CustomKinds);
