@@ -69,7 +69,7 @@ internal static partial class KamusControllerApplication
         if (metricsEnabled)
         {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(Diagnostics.ControllerMetrics.MeterName)
+                .AddMeter(Diagnostics.KamusControllerTelemetry.MeterName)
                 .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         }
 
