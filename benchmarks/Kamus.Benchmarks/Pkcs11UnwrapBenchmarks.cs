@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Kamus.Wire.Identity;
@@ -15,11 +13,10 @@ namespace Kamus.Benchmarks;
 /// (<c>apt-get install -y softhsm2</c>); a fresh token is made in a temporary directory. See docs/hsm.md for figures.
 /// </summary>
 [MemoryDiagnoser]
-public partial class Pkcs11UnwrapBenchmarks
+public class Pkcs11UnwrapBenchmarks
 {
     private const int ParallelUnwraps = 64;
     private const string KeyId = "k1";
-    private static readonly string[] ModuleCandidates = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"];
 
     private readonly ServiceAccountIdentity _identity = new("team-a", "api");
     private string _directory = null!;
@@ -32,22 +29,12 @@ public partial class Pkcs11UnwrapBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var module = ModuleCandidates.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("SoftHSM2 is not installed: apt-get install -y softhsm2");
+        var module = Testing.SoftHsm.RequireModule();
         _directory = Directory.CreateTempSubdirectory("kamus-bench-softhsm-").FullName;
-        Directory.CreateDirectory(Path.Combine(_directory, "tokens"));
-        var conf = Path.Combine(_directory, "softhsm2.conf");
-        File.WriteAllText(conf, $"directories.tokendir = {Path.Combine(_directory, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n");
-        _ = SetEnv("SOFTHSM2_CONF"u8.ToArray().Append((byte)0).ToArray(), [.. System.Text.Encoding.UTF8.GetBytes(conf), 0], 1);
+        Testing.SoftHsm.UseTokenDirectory(_directory);
         var pinFile = Path.Combine(_directory, "pin");
         File.WriteAllText(pinFile, "bench-pin");
-        var initToken = new ProcessStartInfo("softhsm2-util", "--init-token --free --label bench --pin bench-pin --so-pin bench-so") { RedirectStandardOutput = true };
-        initToken.Environment["SOFTHSM2_CONF"] = conf;
-        using (var init = Process.Start(initToken)!)
-        {
-            init.StandardOutput.ReadToEnd();
-            init.WaitForExit();
-        }
+        Testing.SoftHsm.InitToken("bench", "bench-pin", "bench-so");
 
         var options = new Pkcs11Options { ModulePath = module, TokenLabel = "bench", PinFile = pinFile, CurrentKeyLabel = KeyId, MaxSessions = 4 };
         try
@@ -90,8 +77,4 @@ public partial class Pkcs11UnwrapBenchmarks
     [Benchmark(OperationsPerInvoke = ParallelUnwraps, Description = "SoftHSM2 PKCS#11 unwrap, 4 threads")]
     public void SoftHsmParallel() =>
         Parallel.For(0, ParallelUnwraps, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => _hsm.Unwrap(KeyId, _identity, _hsmWrapped, _aad));
-
-    // SoftHSM reads SOFTHSM2_CONF from the native environment, which Environment.SetEnvironmentVariable does not change.
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv(byte[] name, byte[] value, int overwrite);
 }

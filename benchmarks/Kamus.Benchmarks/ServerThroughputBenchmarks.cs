@@ -38,13 +38,13 @@ public class ServerThroughputBenchmarks
     public int Clients { get; set; }
 
     /// <summary>Whether the server's token-review cache serves the requests.</summary>
-    [Params(ReviewCache.Warm, ReviewCache.Cold)]
-    public ReviewCache Cache { get; set; }
+    [Params(ReviewCacheState.Warm, ReviewCacheState.Cold)]
+    public ReviewCacheState Cache { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        var settings = Cache == ReviewCache.Cold ? new Dictionary<string, string?> { ["Kamus:ReviewCache:Enabled"] = "false" } : null;
+        var settings = Cache == ReviewCacheState.Cold ? new Dictionary<string, string?> { ["Kamus:ReviewCache:Enabled"] = "false" } : null;
         _server = BenchmarkServer.Start(settings);
         string ciphertext;
         using (var kamus = new KamusClient(new KamusClientOptions { Url = _server.Url, TokenSource = new StaticTokenSource(BenchmarkServer.Token) }))
@@ -57,7 +57,7 @@ public class ServerThroughputBenchmarks
         for (var i = 0; i < Clients; i++)
         {
             // Cold: a token per client, so the server's coalescing of concurrent reviews of one token cannot help.
-            var token = Cache == ReviewCache.Cold ? $"bench-token-client-{i}" : BenchmarkServer.Token;
+            var token = Cache == ReviewCacheState.Cold ? $"bench-token-client-{i}" : BenchmarkServer.Token;
             _server.StandIn.AddToken(token, BenchmarkServer.Namespace, BenchmarkServer.ServiceAccount);
             var connection = new RawHttpConnection(_server.Url, "/api/v1/decrypt", token, "{\"data\":\"" + ciphertext + "\"}");
             if (connection.Send() != 200 || connection.LastBody.Contains("p@ss:w0rd", StringComparison.Ordinal) is false)
@@ -158,7 +158,7 @@ public class ServerThroughputBenchmarks
     }
 
     /// <summary>How the token-review cache is set up.</summary>
-    public enum ReviewCache
+    public enum ReviewCacheState
     {
         /// <summary>Cache on, one token: reviewed once, then served from the cache.</summary>
         Warm,

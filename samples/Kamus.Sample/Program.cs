@@ -19,7 +19,7 @@ const string RefusedKey = "Billing:ApiKey";
 try
 {
     var externalUrl = Environment.GetEnvironmentVariable(KamusClientOptions.UrlVariable);
-    await using var server = string.IsNullOrWhiteSpace(externalUrl) ? await DevelopmentServer.StartAsync() : null;
+    await using var server = string.IsNullOrWhiteSpace(externalUrl) ? await InProcessDevelopmentServer.StartAsync() : null;
     var url = server?.Url ?? new Uri(externalUrl!);
 
     if (args.Contains("--encrypt"))

@@ -1,6 +1,5 @@
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Pkcs11;
-using Kamus.Server.Tests;
 using Kamus.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,12 +14,12 @@ internal sealed class HsmServer : IAsyncDisposable
     private HsmServer(KamusServerHost host)
     {
         Host = host;
-        Api = new KamusApi(host.CreateHttpClient());
+        Api = new RawKamusApi(host.CreateHttpClient());
     }
 
     public KamusServerHost Host { get; }
 
-    public KamusApi Api { get; }
+    public RawKamusApi Api { get; }
 
     /// <summary>The server's PKCS#11 provider (its module call counts).</summary>
     public Pkcs11MasterKeyProvider Hsm => Host.Services.GetRequiredService<KeyMaterial>().Hsm!;

@@ -7,7 +7,7 @@ namespace Kamus.Pkcs11.Tests;
 [Collection(SoftHsmGroup.Name)]
 public sealed class KeyAttributeTests(SoftHsmFixture hsm)
 {
-    [Theory]
+    [SoftHsmTheory]
     [InlineData(AttributeKeys.Short, "not a 256-bit AES key")]
     [InlineData(AttributeKeys.Extractable, "can leave the token")]
     [InlineData(AttributeKeys.NotSensitive, "can leave the token")]
@@ -20,7 +20,7 @@ public sealed class KeyAttributeTests(SoftHsmFixture hsm)
         Assert.DoesNotContain(hsm.Pin, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public void Found_keys_that_are_unusable_are_skipped_with_a_warning_and_doubtful_ones_used_with_one()
     {
         using var provider = Pkcs11MasterKeyProvider.Open(hsm.Options(token: SoftHsmFixture.AttributesToken));
@@ -33,7 +33,7 @@ public sealed class KeyAttributeTests(SoftHsmFixture hsm)
         Assert.DoesNotContain(provider.Warnings, w => w.Contains($"'{SoftHsmFixture.FirstKey}'", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task An_imported_key_serves_as_current_key_and_the_server_logs_why_it_is_doubtful()
     {
         await using var server = await HsmServer.StartAsync(hsm, currentKey: AttributeKeys.Imported, token: SoftHsmFixture.AttributesToken, configure: o => o.Settings["KeyManagement:Pkcs11:KeyLabels:0"] = AttributeKeys.Imported);

@@ -7,7 +7,7 @@ namespace Kamus.Pkcs11.Tests;
 [Collection(SoftHsmGroup.Name)]
 public sealed class KeyObjectTests(SoftHsmFixture hsm)
 {
-    [Fact]
+    [SoftHsmFact]
     public void The_master_key_is_sensitive_and_never_extractable()
     {
         using var module = Pkcs11Module.Acquire(hsm.ModulePath);
@@ -42,7 +42,7 @@ public sealed class KeyObjectTests(SoftHsmFixture hsm)
         Assert.True(attributes[10].CannotBeRead, "the key value must not be readable");
     }
 
-    [Fact]
+    [SoftHsmFact]
     public void The_provider_finds_the_key_and_wraps_in_the_token_with_the_v2_layout()
     {
         using var provider = Pkcs11MasterKeyProvider.Open(hsm.Options());

@@ -8,7 +8,7 @@ namespace Kamus.Pkcs11.Tests;
 [Collection(SoftHsmGroup.Name)]
 public sealed class StartupErrorTests(SoftHsmFixture hsm)
 {
-    [Fact]
+    [SoftHsmFact]
     public async Task A_wrong_pin_names_the_pin_source_not_the_pin()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:PinFile"] = hsm.WrongPinFile, token: SoftHsmFixture.PinToken);
@@ -17,7 +17,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("CKR_PIN_INCORRECT", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_wrong_pin_from_the_environment_names_the_variable()
     {
         Environment.SetEnvironmentVariable(Pkcs11Options.PinEnvironmentVariable, hsm.WrongPin);
@@ -33,7 +33,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         }
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_pin_given_as_a_setting_is_refused()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:Pin"] = hsm.Pin);
@@ -41,7 +41,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("KeyManagement:Pkcs11:Pin is refused", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task No_pin_at_all_says_where_to_put_it()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:PinFile"] = null);
@@ -49,7 +49,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("No PKCS#11 PIN", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_wrong_token_label_names_the_token_setting_and_lists_the_tokens()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:TokenLabel"] = "no-such-token");
@@ -58,7 +58,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains($"'{SoftHsmFixture.Token}'", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_wrong_slot_id_names_the_slot_setting()
     {
         var e = await StartFailsAsync(o =>
@@ -70,7 +70,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("KeyManagement:Pkcs11:SlotId 4242", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_missing_key_label_names_the_key_setting_and_the_keys_present()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:CurrentKeyLabel"] = "k9");
@@ -80,7 +80,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains(SoftHsmFixture.FirstKey, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_key_label_that_is_not_a_key_id_is_refused()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:CurrentKeyLabel"] = "not a key id");
@@ -88,7 +88,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("KeyManagement:Pkcs11:CurrentKeyLabel", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SoftHsmTheory]
     [InlineData("/nonexistent/libpkcs11.so", "no such file")]
     [InlineData("/etc/hostname", "not a loadable PKCS#11 module")]
     public async Task A_wrong_module_path_names_the_module_setting(string path, string reason)
@@ -99,7 +99,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_library_that_is_not_a_pkcs11_module_names_the_module_setting()
     {
         var libc = new[] { "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6" }.First(File.Exists);
@@ -109,7 +109,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("not a loadable PKCS#11 module", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task The_current_key_id_of_the_in_memory_ring_is_refused_under_pkcs11()
     {
         var e = await StartFailsAsync(o => o.Settings["KeyManagement:KeyRing:CurrentKeyId"] = "k0");
@@ -117,7 +117,7 @@ public sealed class StartupErrorTests(SoftHsmFixture hsm)
         Assert.Contains("KeyManagement:Pkcs11:CurrentKeyLabel", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task After_every_failure_a_correct_start_still_works()
     {
         await StartFailsAsync(o => o.Settings["KeyManagement:Pkcs11:PinFile"] = hsm.WrongPinFile, token: SoftHsmFixture.PinToken);

@@ -15,7 +15,7 @@ namespace Kamus.Pkcs11.Tests;
 [Collection(SoftHsmGroup.Name)]
 public sealed class UnavailableTokenTests(SoftHsmFixture hsm)
 {
-    [Fact]
+    [SoftHsmFact]
     public async Task Dropped_sessions_and_stale_key_handles_are_recovered_and_requests_keep_working()
     {
         // One session: a failed request that kept its pool slot would leave every later request waiting.
@@ -35,7 +35,7 @@ public sealed class UnavailableTokenTests(SoftHsmFixture hsm)
         Assert.Equal("ok", await http.GetStringAsync("healthz"));
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task A_token_that_stops_working_answers_503_and_healthz_reports_it_until_it_works_again()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -79,7 +79,7 @@ public sealed class UnavailableTokenTests(SoftHsmFixture hsm)
         Assert.Equal((HttpStatusCode.OK, "before"), await server.Api.DecryptTextAsync(HsmServer.TokenA1, ciphertext));
     }
 
-    [Fact]
+    [SoftHsmFact]
     public async Task Waiting_for_a_session_gives_up_after_the_timeout_without_blocking_a_thread()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -12,7 +12,7 @@ public sealed class AuditLogTests
         const string Token = "Audit-Token-Secret";
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken(Token, "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync(Plaintext, "sa1", "ns-a");
         Assert.Equal((HttpStatusCode.OK, Plaintext), await api.DecryptTextAsync(Token, ciphertext));

@@ -1,5 +1,6 @@
 using System.Net;
 using Kamus.KeyManagement.Ciphertexts;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public sealed class BoundContextTests(ServerFixture fixture) : IClassFixture<Ser
 {
     private const string Bound = "kamussecret:ns-a/db/password";
 
-    private KamusApi Api => fixture.Api;
+    private RawKamusApi Api => fixture.Api;
 
     [Fact]
     public async Task Encrypt_binds_the_named_items_and_leaves_the_others_unbound()
@@ -77,6 +78,19 @@ public sealed class BoundContextTests(ServerFixture fixture) : IClassFixture<Ser
         // one identity, as one request or one KamusSecret does.)
         using var otherScope = new DataKeyScope();
         Assert.False((await service.DecryptBoundAsync(new ServiceAccountIdentity("ns-a", "sa2"), items["password"], Bound, otherScope)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Rewrapping_keeps_a_config_bound_value_bound_to_the_same_context()
+    {
+        var value = (await Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["db"] = "s3cret" }, new Dictionary<string, string> { ["db"] = "config:Db" }))["db"];
+        var rewrapper = fixture.Host.Services.GetRequiredService<CiphertextRewrapper>();
+
+        var outcome = Assert.Single(await rewrapper.RewrapAsync(new ServiceAccountIdentity("ns-a", "sa1"), [value]));
+
+        Assert.NotEqual(value, outcome.Ciphertext);
+        Assert.Equal("config:Db", CiphertextParser.Parse(outcome.Ciphertext).Context);
+        Assert.Equal((HttpStatusCode.OK, "s3cret"), await Api.DecryptTextAsync(ServerFixture.TokenA1, outcome.Ciphertext));
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class CallerHardeningTests
         elsewhere.AddToken("t1", "ns-a", "sa1");
         host.StandIn.RedirectTarget = elsewhere.Url;
         host.StandIn.Failure = StandInFailure.Redirect;
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "kubernetes api unavailable"), await api.DecryptTextAsync("t1", ciphertext));
@@ -34,7 +34,7 @@ public sealed class CallerHardeningTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddUser("webhook-user", "system:serviceaccount:ns-a:sa1", groups: [onlyGroup]);
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await api.DecryptTextAsync("webhook-user", await api.EncryptOkAsync("x", "sa1", "ns-a")));
     }
@@ -47,7 +47,7 @@ public sealed class CallerHardeningTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddUser("odd", userName, groups: ["system:serviceaccounts", "system:authenticated"]);
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await api.DecryptTextAsync("odd", await api.EncryptOkAsync("x", "sa1", "ns-a"))).Status);
     }
@@ -58,7 +58,7 @@ public sealed class CallerHardeningTests
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Tokens:RequirePodBound"] = "true");
         host.StandIn.AddToken("projected", "ns-a", "sa1");
         host.StandIn.AddToken("legacy", "ns-a", "sa1", podBound: false);
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("pod", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.OK, "pod"), await api.DecryptTextAsync("projected", ciphertext));
@@ -72,7 +72,7 @@ public sealed class CallerHardeningTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("legacy", "ns-a", "sa1", podBound: false);
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         Assert.Equal((HttpStatusCode.OK, "x"), await api.DecryptTextAsync("legacy", await api.EncryptOkAsync("x", "sa1", "ns-a")));
     }
@@ -87,7 +87,7 @@ public sealed class CallerHardeningTests
             o.Settings["Kamus:ReviewCache:RefusedTtl"] = "00:00:10";
         });
         host.StandIn.AddUser("alice", "alice");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
 
         for (var i = 0; i < 5; i++)
@@ -110,7 +110,7 @@ public sealed class CallerHardeningTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("t1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
         host.StandIn.Failure = StandInFailure.ServerError;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await api.DecryptTextAsync("t1", ciphertext)).Status);
@@ -125,7 +125,7 @@ public sealed class CallerHardeningTests
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Tokens:MaxLength"] = "100");
         var longToken = new string('a', 101);
         host.StandIn.AddToken(longToken, "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid or expired token"), await api.DecryptTextAsync(longToken, await api.EncryptOkAsync("x", "sa1", "ns-a")));
         Assert.Equal(0, host.StandIn.ReviewCount);
@@ -136,7 +136,7 @@ public sealed class CallerHardeningTests
     {
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:RateLimits:TokenReviewsPerMinute"] = "3");
         host.StandIn.AddToken("good", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
         Assert.Equal(HttpStatusCode.OK, (await api.DecryptTextAsync("good", ciphertext)).Status);
 
@@ -154,7 +154,7 @@ public sealed class CallerHardeningTests
     public async Task A_client_sending_too_many_encrypt_requests_gets_429_with_retry_after()
     {
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:RateLimits:EncryptRequestsPerMinute"] = "2");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         await api.EncryptOkAsync("a", "sa1", "ns-a");
         using (var batch = await api.EncryptManyAsync("sa1", "ns-a", new Dictionary<string, string> { ["b"] = "b" }))
@@ -178,7 +178,7 @@ public sealed class CallerHardeningTests
             o.Settings["Kamus:Compatibility:AllowDefaultServiceAccountDecrypt"] = "true";
         });
         host.StandIn.AddToken("default-token", "ns-a", "default");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         // Upstream's shared key: a value made for any account opens for any token, the default account's included.
         Assert.Equal((HttpStatusCode.OK, "shared"), await api.DecryptTextAsync("default-token", await api.EncryptOkAsync("shared", "sa1", "ns-a")));

@@ -52,7 +52,7 @@ public sealed class ConfigurationTests
             o.Settings["Kamus:Encryption:Format"] = "Upstream";
         });
         host.StandIn.AddToken("a1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync("plain-mode", "sa1", "ns-a");
         var batch = await api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "plain-envelope" });
@@ -74,7 +74,7 @@ public sealed class ConfigurationTests
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Encryption:Format"] = "Upstream");
         host.StandIn.AddToken("a1", "ns-a", "sa1");
         host.StandIn.AddToken("b1", "ns-b", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync("derived", "sa1", "ns-a");
 
@@ -89,11 +89,11 @@ public sealed class ConfigurationTests
         string oldValue;
         await using (var before = await StartRingAsync(("k1", KeyOne)))
         {
-            oldValue = await new KamusApi(before.CreateHttpClient()).EncryptOkAsync("old", "sa1", "ns-a");
+            oldValue = await new RawKamusApi(before.CreateHttpClient()).EncryptOkAsync("old", "sa1", "ns-a");
         }
 
         await using var rotated = await StartRingAsync(("k1", KeyOne), ("k2", KeyTwo));
-        var api = new KamusApi(rotated.CreateHttpClient());
+        var api = new RawKamusApi(rotated.CreateHttpClient());
         var newValue = await api.EncryptOkAsync("new", "sa1", "ns-a");
 
         Assert.StartsWith("k2.k1.", oldValue, StringComparison.Ordinal);
@@ -102,18 +102,18 @@ public sealed class ConfigurationTests
         Assert.Equal((HttpStatusCode.OK, "new"), await api.DecryptTextAsync("a1", newValue));
 
         await using var retired = await StartRingAsync(("k2", KeyTwo));
-        Assert.Equal(HttpStatusCode.BadRequest, (await new KamusApi(retired.CreateHttpClient()).DecryptTextAsync("a1", oldValue)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await new RawKamusApi(retired.CreateHttpClient()).DecryptTextAsync("a1", oldValue)).Status);
     }
 
     [Fact]
     public async Task The_upstream_key_also_serves_v2_values_under_key_id_k0_next_to_a_ring()
     {
         await using var host = await StartRingAsync(("k1", KeyOne));
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         // The ring's key id is current; the compat master key (KeyManagement:AES:Key) still reads upstream vectors.
         Assert.StartsWith("k2.k1.", await api.EncryptOkAsync("x", "sa1", "ns-a"), StringComparison.Ordinal);
-        var vector = Kamus.Client.Tests.Formats.CompatVectors.All[0];
+        var vector = CompatVectors.All[0];
         host.StandIn.AddToken("v", vector.Namespace, vector.ServiceAccount);
         Assert.Equal((HttpStatusCode.OK, vector.Plaintext), await api.DecryptTextAsync("v", vector.Ciphertext));
     }

@@ -16,7 +16,7 @@ public sealed class DevelopmentModeTests : IDisposable
     public async Task Development_mode_needs_no_key_reviews_tokens_from_the_file_and_warns_loudly()
     {
         await using var host = await StartDevelopmentServerAsync();
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         var ciphertext = await api.EncryptOkAsync("dev-secret", "app", "team-a");
 

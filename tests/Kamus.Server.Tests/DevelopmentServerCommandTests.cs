@@ -2,6 +2,7 @@ using System.Net;
 using Kamus.KeyManagement;
 using Kamus.Server.Authentication;
 using Kamus.Server.Development;
+using Kamus.Testing;
 
 namespace Kamus.Server.Tests;
 
@@ -26,7 +27,7 @@ public sealed class DevelopmentServerCommandTests : IDisposable
     {
         await using var server = await DevelopmentServerCommand.StartAsync(["shop:orders-api", "shop:billing-api", "--urls", "http://127.0.0.1:0"], _folder);
         using var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
-        var api = new KamusApi(http);
+        var api = new RawKamusApi(http);
 
         var text = server.Describe();
         var ordersToken = Path.Combine(_folder, "shop.orders-api.token");

@@ -17,13 +17,13 @@ namespace Kamus.Server.Tests;
 public sealed class OfflineTests : IAsyncLifetime
 {
     private KamusServerHost _server = null!;
-    private KamusApi _api = null!;
+    private RawKamusApi _api = null!;
 
     public async Task InitializeAsync()
     {
         _server = await KamusServerHost.StartAsync(o => o.UseOfflineKeys(epoch: 1));
         AddTokens(_server);
-        _api = new KamusApi(_server.CreateHttpClient());
+        _api = new RawKamusApi(_server.CreateHttpClient());
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -63,7 +63,7 @@ public sealed class OfflineTests : IAsyncLifetime
 
         await using var rotated = await KamusServerHost.StartAsync(o => o.UseOfflineKeys(epoch: 2));
         AddTokens(rotated);
-        var api = new KamusApi(rotated.CreateHttpClient());
+        var api = new RawKamusApi(rotated.CreateHttpClient());
         var (epoch2, current) = await SealAsync(rotated, "ns-a", "sa1", "made at epoch 2");
 
         Assert.Equal(2, epoch2.Epoch);
@@ -123,7 +123,7 @@ public sealed class OfflineTests : IAsyncLifetime
         using var response = await http.GetAsync("api/v2/publickeys/ns-a/sa1");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("KeyManagement:Offline", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid ciphertext"), await new KamusApi(http).DecryptTextAsync(ServerFixture.TokenA1, ciphertext));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid ciphertext"), await new RawKamusApi(http).DecryptTextAsync(ServerFixture.TokenA1, ciphertext));
     }
 
     private static void AddTokens(KamusServerHost host)

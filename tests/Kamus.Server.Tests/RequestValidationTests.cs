@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text;
-using Kamus.Client.Tests.Formats;
+using Kamus.Testing;
 
 namespace Kamus.Server.Tests;
 
 public sealed class RequestValidationTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private KamusApi Api => fixture.Api;
+    private RawKamusApi Api => fixture.Api;
 
     [Fact]
     public async Task The_default_service_account_is_refused_on_encrypt_with_400_and_on_decrypt_with_403()

@@ -17,7 +17,7 @@ public sealed class RewrapTests
         string[] old;
         await using (var before = await Start(("k0", KeyZero)))
         {
-            var api = new KamusApi(before.CreateHttpClient());
+            var api = new RawKamusApi(before.CreateHttpClient());
             old = [await api.EncryptOkAsync("first", "sa1", "ns-a"), .. (await api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "second" })).Values];
         }
 
@@ -35,7 +35,7 @@ public sealed class RewrapTests
 
         await using var after = await Start(("k1", KeyOne));
         after.StandIn.AddToken("a1", "ns-a", "sa1");
-        var afterApi = new KamusApi(after.CreateHttpClient());
+        var afterApi = new RawKamusApi(after.CreateHttpClient());
         Assert.Equal([("first", null), ("second", null)], await afterApi.DecryptManyOkAsync("a1", moved));
         Assert.Equal([(null, "InvalidCiphertext"), (null, "InvalidCiphertext")], await afterApi.DecryptManyOkAsync("a1", old));
     }

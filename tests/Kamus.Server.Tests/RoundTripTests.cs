@@ -1,11 +1,11 @@
 using System.Net;
-using Kamus.Client.Tests.Formats;
+using Kamus.Testing;
 
 namespace Kamus.Server.Tests;
 
 public sealed class RoundTripTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private KamusApi Api => fixture.Api;
+    private RawKamusApi Api => fixture.Api;
 
     [Theory]
     [MemberData(nameof(CompatVectors.Indexes), MemberType = typeof(CompatVectors))]

@@ -18,7 +18,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public KamusServerHost Host => _host!;
 
-    public KamusApi Api { get; private set; } = null!;
+    public RawKamusApi Api { get; private set; } = null!;
 
     /// <summary>The token of a vector identity (<c>namespace:serviceAccount</c>).</summary>
     public static string TokenFor(string id) => "token-" + id.Replace(':', '-');
@@ -32,12 +32,12 @@ public sealed class ServerFixture : IAsyncLifetime
         standIn.AddToken(TokenB1, "ns-b", "sa1");
         standIn.AddToken(TokenDefault, "ns-a", "default");
         standIn.AddUser(TokenHuman, "alice");
-        foreach (var id in Kamus.Client.Tests.Formats.CompatVectors.All.Select(v => v.Id).Distinct())
+        foreach (var id in CompatVectors.All.Select(v => v.Id).Distinct())
         {
             standIn.AddToken(TokenFor(id), id.Split(':')[0], id.Split(':')[1]);
         }
 
-        Api = new KamusApi(_host.CreateHttpClient());
+        Api = new RawKamusApi(_host.CreateHttpClient());
     }
 
     public async Task DisposeAsync()

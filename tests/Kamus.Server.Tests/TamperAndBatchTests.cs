@@ -1,7 +1,7 @@
 using System.Net;
+using Kamus.Testing;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
-using Kamus.Client.Tests.Formats;
 
 namespace Kamus.Server.Tests;
 
@@ -9,7 +9,7 @@ public sealed class TamperAndBatchTests(ServerFixture fixture) : IClassFixture<S
 {
     private const string Base64UrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    private KamusApi Api => fixture.Api;
+    private RawKamusApi Api => fixture.Api;
 
     [Theory]
     [InlineData("value")]

@@ -11,7 +11,7 @@ public sealed class TokenReviewTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("t1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("cached", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.OK, "cached"), await api.DecryptTextAsync("t1", ciphertext));
@@ -33,7 +33,7 @@ public sealed class TokenReviewTests
             o.Settings["Kamus:ReviewCache:Ttl"] = "00:00:30";
         });
         host.StandIn.AddToken("t1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("ttl", "sa1", "ns-a");
 
         await api.DecryptTextAsync("t1", ciphertext);
@@ -57,7 +57,7 @@ public sealed class TokenReviewTests
         });
         host.StandIn.TimeProvider = clock;
         var token = host.StandIn.CreateJwt("ns-a", "sa1", clock.GetUtcNow().AddSeconds(20));
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("jwt", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.OK, "jwt"), await api.DecryptTextAsync(token, ciphertext));
@@ -77,7 +77,7 @@ public sealed class TokenReviewTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("old", "ns-a", "sa1", expiresAt: DateTimeOffset.UtcNow.AddHours(-1));
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.DecryptTextAsync("old", await api.EncryptOkAsync("x", "sa1", "ns-a"))).Status);
     }
@@ -91,7 +91,7 @@ public sealed class TokenReviewTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("t1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
         host.StandIn.Failure = failure;
 
@@ -107,7 +107,7 @@ public sealed class TokenReviewTests
     public async Task An_unreachable_kubernetes_api_gives_503()
     {
         await using var host = await KamusServerHost.StartAsync();
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("x", "sa1", "ns-a");
         await host.StandIn.StopAsync();
 
@@ -120,7 +120,7 @@ public sealed class TokenReviewTests
         await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kamus:Audience"] = "kamus");
         host.StandIn.AddToken("for-kamus", "ns-a", "sa1", audiences: ["kamus"]);
         host.StandIn.AddToken("for-api", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
         var ciphertext = await api.EncryptOkAsync("aud", "sa1", "ns-a");
 
         Assert.Equal((HttpStatusCode.OK, "aud"), await api.DecryptTextAsync("for-kamus", ciphertext));
@@ -134,7 +134,7 @@ public sealed class TokenReviewTests
     {
         await using var host = await KamusServerHost.StartAsync();
         host.StandIn.AddToken("t1", "ns-a", "sa1");
-        var api = new KamusApi(host.CreateHttpClient());
+        var api = new RawKamusApi(host.CreateHttpClient());
 
         await api.DecryptTextAsync("t1", await api.EncryptOkAsync("x", "sa1", "ns-a"));
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Kamus.Testing.Kubernetes;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing;
@@ -16,6 +17,8 @@ namespace Kamus.Testing;
 /// (307, as a compromised or misconfigured endpoint could), or be stopped (unreachable). Service-account users get the
 /// groups and pod-name extra a real API server gives projected tokens, unless a test overrides them. It does not verify
 /// signatures, model RBAC, or the bound-object checks of a real API server.
+/// It also serves namespaced resources (Secrets, Events, Leases, KamusSecrets) as the API server does, for the
+/// KamusSecret controller: see <see cref="Objects"/> (what is modelled is listed there) and <see cref="Requests"/>.
 /// </summary>
 public sealed class KubernetesApiStandIn : IAsyncDisposable
 {
@@ -35,11 +38,23 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     private int _accessReviewCount;
     private bool _stopped;
 
-    private KubernetesApiStandIn(WebApplication app, Uri url)
+    private KubernetesApiStandIn(WebApplication app, Uri url, ObjectStore objects, ApiRequestLog requests, WatchOptions watch)
     {
         _app = app;
         Url = url;
+        Objects = objects;
+        Requests = requests;
+        Watch = watch;
     }
+
+    /// <summary>The objects served (CRUD, list, watch, status subresource, garbage collection), for arranging and inspecting state.</summary>
+    public ObjectStore Objects { get; }
+
+    /// <summary>Every resource request answered, in RBAC terms, and a hook to refuse chosen ones.</summary>
+    public ApiRequestLog Requests { get; }
+
+    /// <summary>How watches behave (bookmark interval).</summary>
+    public WatchOptions Watch { get; }
 
     /// <summary>The stand-in's base URL (<c>http://127.0.0.1:port/</c>), for <c>Kubernetes:ProxyUrl</c>.</summary>
     public Uri Url { get; }
@@ -73,10 +88,14 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         KubernetesApiStandIn? standIn = null;
+        var objects = new ObjectStore(ApiResource.Defaults, () => standIn!.TimeProvider.GetUtcNow());
+        var requests = new ApiRequestLog();
+        var watch = new WatchOptions();
         app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
         app.MapPost(AccessReviewPath, context => standIn!.HandleAccessReviewAsync(context));
+        new ResourceRoutes(objects, watch, () => standIn!.TimeProvider, requests).Map(app);
         await app.StartAsync(cancellationToken);
-        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"));
+        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"), objects, requests, watch);
         return standIn;
     }
 
@@ -140,6 +159,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         if (!_stopped)
         {
             _stopped = true;
+            Objects.DropWatches();
             await _app.StopAsync();
         }
     }
@@ -160,17 +180,17 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
                 context.Abort();
                 return;
             case StandInFailure.ServerError:
-                await WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 500, "InternalError", "the stand-in fails on purpose");
                 return;
             case StandInFailure.ServiceUnavailable:
-                await WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
+                await ApiAnswers.WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in is unavailable on purpose");
                 return;
             case StandInFailure.Redirect:
                 context.Response.StatusCode = 307;
                 context.Response.Headers.Location = new Uri(RedirectTarget!, TokenReviewPath.TrimStart('/')).ToString();
                 return;
             case StandInFailure.Forbidden:
-                await WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
+                await ApiAnswers.WriteStatusAsync(context, 403, "Forbidden", "tokenreviews.authentication.k8s.io is forbidden: User \"system:serviceaccount:kamus:kamus\" cannot create resource \"tokenreviews\"");
                 return;
         }
 
@@ -181,14 +201,14 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         }
         catch (JsonException)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "the body is not JSON");
             return;
         }
 
         if (request?["kind"]?.GetValue<string>() != "TokenReview" || request["apiVersion"]?.GetValue<string>() != "authentication.k8s.io/v1"
             || request["spec"]?["token"]?.GetValue<string>() is not { Length: > 0 } token)
         {
-            await WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
+            await ApiAnswers.WriteStatusAsync(context, 400, "BadRequest", "a TokenReview with spec.token is required");
             return;
         }
 

@@ -58,4 +58,15 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isAuthority, false, 0, true));
         return request;
     }
+
+    /// <summary>
+    /// The SHA-256 fingerprint of <paramref name="certificate"/>'s DER bytes as a pin (<c>CertificateFingerprint</c>,
+    /// <c>--cert-fingerprint</c>): hex digits, each byte separated by <paramref name="separator"/> (for example ':').
+    /// </summary>
+    public static string Sha256Fingerprint(X509Certificate2 certificate, string separator = "")
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var hex = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        return separator.Length == 0 ? hex : string.Join(separator, hex.Chunk(2).Select(pair => new string(pair)));
+    }
 }

@@ -52,6 +52,12 @@ internal static class Metrics
         return value;
     }
 
+    /// <summary>BenchmarkDotNet's results folder (next to the metrics file), created; <see langword="null"/> when no metrics file is set.</summary>
+    public static string? ResultsDirectory =>
+        Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path && Path.GetDirectoryName(path) is { } artifacts
+            ? Directory.CreateDirectory(Path.Combine(artifacts, "results")).FullName
+            : null;
+
     /// <summary>Whether the short CI mode is on (<c>--ci</c>).</summary>
     public static bool IsCiMode => Environment.GetEnvironmentVariable("KAMUS_BENCH_CI") == "1";
 }

@@ -7,7 +7,7 @@ namespace Kamus.Cli;
 /// What the tool knows about the process it runs in: environment variables and whether the standard streams are
 /// terminals. Tests run the tool in-process with their own environment.
 /// </summary>
-public sealed class CliEnvironment
+internal sealed class CliEnvironment
 {
     /// <summary>Reads an environment variable (<c>KAMUS_URL</c>, <c>KAMUS_TOKEN</c>, <c>TOKEN_FILE_PATH</c>, ...).</summary>
     public Func<string, string?> GetVariable { get; init; } = Environment.GetEnvironmentVariable;
@@ -19,7 +19,7 @@ public sealed class CliEnvironment
     public bool IsErrorTerminal { get; init; }
 
     /// <summary>Makes the Kamus client for a connection; tests may replace it.</summary>
-    internal Func<KamusConnection, IKamusClient> ClientFactory { get; init; } = KamusClientFactory.Create;
+    internal Func<KamusConnection, IKamusClient> ClientFactory { get; init; } = CliClientFactory.Create;
 
     /// <summary>The real process: its environment variables and console.</summary>
     public static CliEnvironment FromProcess() => new()

@@ -1,7 +1,7 @@
 namespace Kamus.Cli;
 
 /// <summary>The exit codes of the <c>kamus</c> tool (documented in <c>docs/cli.md</c>). They are stable: scripts rely on them.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Success.</summary>
     public const int Ok = 0;

@@ -5,7 +5,7 @@ using Kamus.Cli.Service;
 namespace Kamus.Cli;
 
 /// <summary>The <c>kamus</c> tool, runnable in-process: the executable's <c>Main</c> calls <see cref="RunAsync"/> with the console.</summary>
-public static class KamusCli
+internal static class KamusCli
 {
     /// <summary>Runs one command line.</summary>
     /// <param name="args">The arguments, without the program name.</param>
@@ -27,6 +27,7 @@ public static class KamusCli
         {
             EncryptCommand.Create(runner),
             EncryptJsonCommand.Create(runner),
+            EncryptSecretCommand.Create(runner),
             InspectCommand.Create(runner),
             DecryptCommand.Create(runner),
             RewrapCommand.Create(runner),

@@ -15,6 +15,7 @@ public interface IKamusClient
     /// </summary>
     /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
     /// <exception cref="KamusException">The request failed; see <see cref="KamusException.Kind"/>.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped overload keeps its optional token; the contexts overload beside it takes a required one, so no call is ambiguous.")]
     Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -30,7 +31,7 @@ public interface IKamusClient
     /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
     /// <exception cref="KamusException">The request failed, or the server answered an unbound value for an item given a context (<see cref="KamusErrorKind.Protocol"/>).</exception>
     /// <exception cref="NotSupportedException">This implementation cannot bind contexts (the default implementation, when <paramref name="contexts"/> is not empty).</exception>
-    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
+    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken) =>
         contexts is null || contexts.Count == 0
             ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
             : throw new NotSupportedException($"{GetType().Name} cannot bind values to contexts.");
@@ -57,6 +58,7 @@ public interface IKamusClient
     /// </summary>
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="KamusException">Only when nothing could be attempted (for example the token cannot be read, or the deadline passed).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped overload keeps its optional token; the contexts overload beside it takes a required one, so no call is ambiguous.")]
     Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -70,7 +72,7 @@ public interface IKamusClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="ArgumentException"><paramref name="contexts"/> has another count than <paramref name="ciphertexts"/>.</exception>
-    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
+    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken) =>
         Decryption.BoundContexts.DecryptAsync(ciphertexts, contexts, rest => DecryptManyAsync(rest, cancellationToken));
 
     /// <summary>

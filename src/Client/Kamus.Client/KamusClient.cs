@@ -51,18 +51,21 @@ public sealed class KamusClient : IKamusClient, IDisposable
     internal KamusClient(HttpClient httpClient, bool ownsHttp, KamusClientOptions options, CertificatePin? pin, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var factory = loggerFactory ?? options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = factory.CreateLogger<KamusClient>();
+        // String categories (the same names as CreateLogger<T>, whose Logger<T> builds them by reflection: a cold-start
+        // cost), and without a logger factory the null logger itself.
+        var factory = loggerFactory ?? options.LoggerFactory;
+        var logging = factory is not null and not NullLoggerFactory;
+        var logger = logging ? factory!.CreateLogger(typeof(KamusClient).FullName!) : NullLogger.Instance;
         var url = options.ResolveUrl()!;
         if (KamusUrlPolicy.IsInsecureRemote(url))
         {
-            Log.InsecureUrlAllowed(logger, url);
+            KamusClientLog.InsecureUrlAllowed(logger, url);
         }
 
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _ownsTokens = options.TokenSource is null;
-        _tokens = options.TokenSource ?? new FileTokenSource(options.ResolveTokenFilePath(), options.TimeProvider, factory.CreateLogger<FileTokenSource>());
+        _tokens = options.TokenSource ?? FileTokenSource.Create(options.ResolveTokenFilePath(), options.TimeProvider, logging ? factory!.CreateLogger(typeof(FileTokenSource).FullName!) : null);
         Url = url;
         var transport = new KamusTransport(httpClient, url, _tokens, options, pin, logger);
         _api = new KamusApi(transport, options, logger);
@@ -92,6 +95,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped overload keeps its optional token; the contexts overload beside it takes a required one, so no call is ambiguous.")]
     public async Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -110,19 +114,10 @@ public sealed class KamusClient : IKamusClient, IDisposable
         return await _api.EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
-        contexts is null || contexts.Count == 0
-            ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
-            : EncryptBoundAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
-        BoundContexts.DecryptAsync(ciphertexts, contexts, rest => DecryptManyAsync(rest, cancellationToken));
-
     /// <summary>
-    /// As <see cref="EncryptManyAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>, with the items named in <paramref name="contexts"/> bound to their context
-    /// (<c>Kamus.Wire.Formats.CiphertextContext</c>). For the kamus tool; not public until the binding API settles.
+    /// As <see cref="EncryptManyAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>, with the
+    /// items named in <paramref name="contexts"/> bound to their context (<c>Kamus.Wire.Formats.CiphertextContext</c>):
+    /// the public contexts overload, for callers that always bind (the kamus tool, the controller's tests).
     /// </summary>
     /// <exception cref="KamusException">The server cannot bind (<see cref="KamusErrorKind.Protocol"/>), or any error of <see cref="EncryptManyAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>.</exception>
     internal async Task<IReadOnlyDictionary<string, string>> EncryptBoundAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string> contexts, CancellationToken cancellationToken = default)
@@ -147,6 +142,16 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken) =>
+        contexts is null || contexts.Count == 0
+            ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
+            : EncryptBoundAsync(serviceAccount, @namespace, items, contexts, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken) =>
+        BoundContexts.DecryptAsync(ciphertexts, contexts, rest => DecryptManyAsync(rest, cancellationToken));
+
+    /// <inheritdoc />
     public Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -163,6 +168,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
     }
 
     /// <inheritdoc />
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped overload keeps its optional token; the contexts overload beside it takes a required one, so no call is ambiguous.")]
     public async Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ciphertexts);
@@ -172,7 +178,7 @@ public sealed class KamusClient : IKamusClient, IDisposable
             return [];
         }
 
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus decrypt");
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus decrypt");
         activity?.SetTag("kamus.items", ciphertexts.Count);
         return await _decryptor.DecryptAsync(ciphertexts, cancellationToken).ConfigureAwait(false);
     }

@@ -176,6 +176,12 @@ public sealed class KamusClientOptions
         Positive(errors, RetryBaseDelay, nameof(RetryBaseDelay));
         Positive(errors, MaxRetryDelay, nameof(MaxRetryDelay));
         Positive(errors, CircuitBreakDuration, nameof(CircuitBreakDuration));
+        if (AttemptTimeout > TimeSpan.Zero && AttemptTimeout < MinimumAttemptTimeout)
+        {
+            // Polly's attempt timeout, built on the first retry, refuses less; say so now rather than mid-call.
+            errors.Add("AttemptTimeout must be at least 10 ms");
+        }
+
         if (AttemptTimeout > TotalTimeout)
         {
             errors.Add("AttemptTimeout must not exceed TotalTimeout");
@@ -213,6 +219,8 @@ public sealed class KamusClientOptions
 
         return errors;
     }
+
+    private static readonly TimeSpan MinimumAttemptTimeout = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// Whether a time-span setting was written as a bare number (<c>30</c>), which .NET reads as days, not seconds.

@@ -1,6 +1,5 @@
 using Kamus.Client;
 using Kamus.Client.Tokens;
-using Kamus.Configuration.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Kamus.Configuration;
@@ -85,19 +84,6 @@ public sealed class KamusConfigurationOptions
 
     /// <summary>Logs what the provider does: configuration keys, counts and failure kinds, never values.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
-
-    /// <summary>
-    /// Decrypts with an in-memory table instead of a Kamus server, for an application's own tests:
-    /// each key of <paramref name="plaintextByCiphertext"/> is a ciphertext (as written after the marker), its value the plaintext.
-    /// Any other ciphertext fails as <see cref="KamusErrorKind.InvalidCiphertext"/>.
-    /// </summary>
-    /// <returns>The in-memory client now set as <see cref="Client"/>, to add entries or count calls.</returns>
-    public InMemoryKamusClient UseInMemoryDecryptor(IReadOnlyDictionary<string, string>? plaintextByCiphertext = null)
-    {
-        var client = new InMemoryKamusClient(plaintextByCiphertext);
-        Client = client;
-        return client;
-    }
 
     /// <summary>Checks the settings that code set.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>

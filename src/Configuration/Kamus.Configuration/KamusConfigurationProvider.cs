@@ -37,7 +37,8 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         _source = source;
         _providers = providers;
         _settingsFallback = settingsFallback;
-        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger<KamusConfigurationProvider>();
+        // A string category, not CreateLogger<T>: a Logger<T> builds the same name by reflection, a cold-start cost.
+        _logger = (source.Options.LoggerFactory ?? Diagnostics.StandardErrorLoggerFactory.Instance).CreateLogger(typeof(KamusConfigurationProvider).FullName!);
     }
 
     /// <summary>The configuration keys whose values are currently decrypted plaintexts (names only).</summary>
@@ -153,9 +154,9 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         var merged = ConfigurationFlattener.Flatten(_providers);
         _settings ??= KamusSettings.Resolve(_source.Options, key => merged.GetValueOrDefault(key) ?? _settingsFallback?.Invoke(key));
 
-        var encrypted = FindEncrypted(merged);
+        var encrypted = FindEncrypted(merged, out var misplaced);
         var fresh = DecryptNew(encrypted, out var batchError);
-        var next = Compose(merged, encrypted, fresh, reload);
+        var next = Compose(merged, encrypted, misplaced, fresh, reload);
         if (next.Failures.Count > 0)
         {
             ReportFailures(next.Failures, batchError ?? OutageOf(fresh.Values), reload);
@@ -167,15 +168,24 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         activity?.SetTag("kamus.configuration.failed", next.Failures.Count);
     }
 
-    // Step 1: the keys whose values carry the marker (or every value, for AddKamusFiles), with their ciphertexts.
-    private List<KeyValuePair<string, string>> FindEncrypted(Dictionary<string, string?> merged)
+    // Step 1: the keys whose values carry the marker (or every value, for AddKamusFiles), with their ciphertexts; values
+    // bound to another key are set apart, unsent.
+    private List<KeyValuePair<string, string>> FindEncrypted(Dictionary<string, string?> merged, out List<KamusDecryptionFailure> misplaced)
     {
         var encrypted = new List<KeyValuePair<string, string>>();
+        misplaced = [];
         foreach (var (key, value) in merged)
         {
             if (_source.EveryValueIsCiphertext ? TryTrim(value, out var ciphertext) : EncryptedValue.TryGetCiphertext(value, _source.Options.MarkerPrefix, out ciphertext))
             {
-                encrypted.Add(new(key, ciphertext));
+                if (BoundValue.Misplaced(key, ciphertext) is { } failure)
+                {
+                    misplaced.Add(failure);
+                }
+                else
+                {
+                    encrypted.Add(new(key, ciphertext));
+                }
             }
         }
 
@@ -186,7 +196,18 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
     private Dictionary<string, DecryptOutcome> DecryptNew(List<KeyValuePair<string, string>> encrypted, out KamusException? batchError)
     {
         batchError = null;
-        var missing = encrypted.Select(entry => entry.Value).Where(ciphertext => !_cache.ContainsKey(ciphertext)).Distinct(StringComparer.Ordinal).ToList();
+        // A loop, not Select/Where/Distinct over key-value pairs: generic code a cold start would compile just for this.
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < encrypted.Count; i++)
+        {
+            var ciphertext = encrypted[i].Value;
+            if (!_cache.ContainsKey(ciphertext) && seen.Add(ciphertext))
+            {
+                missing.Add(ciphertext);
+            }
+        }
+
         var fresh = new Dictionary<string, DecryptOutcome>(missing.Count, StringComparer.Ordinal);
         if (missing.Count == 0)
         {
@@ -208,7 +229,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
         for (var i = 0; i < missing.Count; i++)
         {
             fresh[missing[i]] = outcomes[i];
-            KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            if (KamusConfigurationTelemetry.Decryptions.Enabled)
+            {
+                KamusConfigurationTelemetry.Decryptions.Add(1, new KeyValuePair<string, object?>("outcome", outcomes[i].ErrorKind?.ToString() ?? "success"));
+            }
         }
 
         return fresh;
@@ -216,7 +240,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
 
     // Step 3: the next data: plaintexts in place of ciphertexts; a failed key keeps its last good value on reload,
     // and is otherwise left out (never served as the ciphertext).
-    private Snapshot Compose(Dictionary<string, string?> merged, List<KeyValuePair<string, string>> encrypted, Dictionary<string, DecryptOutcome> fresh, bool reload)
+    private Snapshot Compose(Dictionary<string, string?> merged, List<KeyValuePair<string, string>> encrypted, List<KamusDecryptionFailure> misplaced, Dictionary<string, DecryptOutcome> fresh, bool reload)
     {
         var next = new Snapshot(new Dictionary<string, string?>(merged, StringComparer.OrdinalIgnoreCase));
         foreach (var (key, ciphertext) in encrypted)
@@ -229,19 +253,29 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
                 continue;
             }
 
-            next.Failures.Add(new KamusDecryptionFailure(key, fresh[ciphertext]));
-            if (reload && _decryptedKeys.Contains(key) && Data.TryGetValue(key, out var lastGood))
-            {
-                next.Data[key] = lastGood;
-                next.DecryptedKeys.Add(key);
-            }
-            else
-            {
-                next.Data.Remove(key);
-            }
+            Fail(next, new KamusDecryptionFailure(key, fresh[ciphertext]), reload);
+        }
+
+        foreach (var failure in misplaced)
+        {
+            Fail(next, failure, reload);
         }
 
         return next;
+    }
+
+    private void Fail(Snapshot next, KamusDecryptionFailure failure, bool reload)
+    {
+        next.Failures.Add(failure);
+        if (reload && _decryptedKeys.Contains(failure.Key) && Data.TryGetValue(failure.Key, out var lastGood))
+        {
+            next.Data[failure.Key] = lastGood;
+            next.DecryptedKeys.Add(failure.Key);
+        }
+        else
+        {
+            next.Data.Remove(failure.Key);
+        }
     }
 
     // Step 4: swap the data whole, and raise one reload notification when it changed.
@@ -263,7 +297,10 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
             KamusConfigurationLog.Decrypted(_logger, next.DecryptedKeys.Count, decryptedNow, DescribeKeys(next.DecryptedKeys));
         }
 
-        KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        if (KamusConfigurationTelemetry.Loads.Enabled)
+        {
+            KamusConfigurationTelemetry.Loads.Add(1, new("reload", reload), new("changed", changed));
+        }
         if (changed && reload)
         {
             OnReload();

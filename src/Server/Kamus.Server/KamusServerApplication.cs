@@ -3,16 +3,18 @@ using Kamus.Server.Authentication;
 using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Server.Endpoints;
+using Kamus.Server.Metrics;
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Aes;
 using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server;
 
 /// <summary>Builds the Kamus server, for <c>Program.cs</c> and for in-process hosting by tests, the sample and benchmarks.</summary>
-internal partial class KamusServerApplication
+internal class KamusServerApplication
 {
     /// <summary>
     /// Builds the server from <paramref name="args"/> and the usual ASP.NET Core configuration sources.
@@ -28,7 +30,9 @@ internal partial class KamusServerApplication
         var configuration = builder.Configuration;
         var kamus = configuration.GetSection(KamusServerOptions.SectionName).Get<KamusServerOptions>() ?? new KamusServerOptions();
         var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
+        var metricsOptions = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
         Validate(kamus);
+        ValidateMetrics(metricsOptions);
 
         var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
         if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
@@ -65,13 +69,16 @@ internal partial class KamusServerApplication
             services.AddSingleton(_ => offline);
         }
 
-        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
+        var providerKind = MeteredMasterKeyProvider.KindOf(keyOptions.Provider);
+        services.AddSingleton(sp => new CiphertextService(
+            new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<KamusServerTelemetry>()),
+            keys.Upstream, kamus.Encryption.Format, keys.Cloud, sp.GetService<OfflineKeyRing>()));
         services.AddSingleton(sp => new CiphertextRewrapper(sp.GetRequiredService<CiphertextService>()));
         services.AddSingleton<AuthenticatedRequests>();
         services.AddSingleton<RewrapEndpoints>();
-        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<ServerMetrics>()));
+        services.AddSingleton(sp => new PublicKeyEndpoints(sp.GetService<OfflineKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditLog>()));
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<KamusServerTelemetry>();
         services.AddSingleton<HealthChecks>();
         services.AddSingleton<EncryptEndpoints>();
         services.AddSingleton<DecryptEndpoints>();
@@ -80,6 +87,7 @@ internal partial class KamusServerApplication
             limiter.AddPolicy(ClientRateLimiter.EncryptPolicy, context => ClientRateLimiter.PartitionFor(context, kamus.RateLimits.EncryptRequestsPerMinute));
             limiter.OnRejected = (rejected, cancellationToken) => new ValueTask(ClientRateLimiter.RejectAsync(rejected.HttpContext, rejected.Lease, cancellationToken));
         });
+        MetricsEndpoint.AddServices(builder, metricsOptions);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -105,6 +113,8 @@ internal partial class KamusServerApplication
         _ = app.Services.GetService<OfflineKeyRing>();
         LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
+        MetricsEndpoint.Use(app, metricsOptions);
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorShieldMiddleware>();
         app.UseRouting();
         app.UseRateLimiter();
@@ -170,51 +180,59 @@ internal partial class KamusServerApplication
         }
     }
 
+    private static void ValidateMetrics(MetricsOptions options)
+    {
+        if (options.Port is < 1 or > 65535)
+        {
+            throw new KamusSettingsException("Kamus:Metrics:Port must be a TCP port (1-65535), or unset to serve /metrics on the API's --urls.");
+        }
+    }
+
     private static void LogStartup(WebApplication app, KamusServerOptions kamus, KeyMaterial keys, OfflineKeyRing? offline)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server");
         if (kamus.Development.Enabled)
         {
             var reviewer = (DevelopmentTokenReviewer)app.Services.GetRequiredService<ITokenReviewer>();
-            LogDevelopmentMode(logger, reviewer.Count);
+            KamusServerLog.DevelopmentMode(logger, reviewer.Count);
         }
 
         if (keys.UsesDevelopmentKey)
         {
-            LogDevelopmentKey(logger);
+            KamusServerLog.DevelopmentKey(logger);
         }
 
         if (logger.IsEnabled(LogLevel.Information) && keys.Hsm is { } hsm)
         {
             var hsmKeyIds = string.Join(",", hsm.KeyIds);
             var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
-            LogHsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
+            KamusServerLog.Hsm(logger, hsm.TokenLabel, hsmKeyIds, legacyKeyIds);
         }
 
         foreach (var warning in keys.Hsm?.Warnings ?? [])
         {
-            LogHsmKeyWarning(logger, warning);
+            KamusServerLog.HsmKeyWarning(logger, warning);
         }
 
         if (logger.IsEnabled(LogLevel.Information) && keys.Cloud is { } cloud)
         {
             var legacyKeyIds = string.Join(",", keys.Ring?.KeyIds ?? []);
-            LogCloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
+            KamusServerLog.Cloud(logger, cloud.Description, cloud.CurrentKeyId, legacyKeyIds);
         }
 
         if (keys.Upstream.IsConfigured && !keys.Upstream.UseKeyDerivation)
         {
-            LogSharedUpstreamKey(logger);
+            KamusServerLog.SharedUpstreamKey(logger);
         }
 
         if (offline is not null)
         {
             if (offline.IsInsecureDevelopmentRing)
             {
-                LogDevelopmentOfflineKeys(logger);
+                KamusServerLog.DevelopmentOfflineKeys(logger);
             }
 
-            LogOfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
+            KamusServerLog.OfflineKeys(logger, offline.CurrentEpoch, offline.SignerFingerprint);
         }
 
         var kubernetes = app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
@@ -223,7 +241,7 @@ internal partial class KamusServerApplication
             var keyIds = string.Join(",", keys.KeyIds);
             var format = kamus.Encryption.Format.ToString();
             var reviewer = kamus.Development.Enabled ? "development token map" : kubernetes.ProxyUrl?.ToString() ?? "in-cluster";
-            LogKeys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
+            KamusServerLog.Keys(logger, keyIds, keys.Provider.CurrentKeyId, format, reviewer, kamus.Audience ?? "(none)");
         }
     }
 
@@ -233,37 +251,7 @@ internal partial class KamusServerApplication
         var published = PublishedUpstreamKey.FindIn(keyOptions);
         if (published.Count > 0)
         {
-            LogPublishedKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server"), string.Join(", ", published));
+            KamusServerLog.PublishedKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Server"), string.Join(", ", published));
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: {Settings} is the key upstream Kamus's Helm chart published as its default; anything encrypted under it is readable by anyone. Old values still decrypt: add a new key to KeyManagement:KeyRing, make it current, re-encrypt, then remove this one (docs/deploy.md, \"Rotating the master key\").")]
-    private static partial void LogPublishedKey(ILogger logger, string settings);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DEVELOPMENT MODE: tokens are checked against a static map of {Count} tokens instead of the Kubernetes TokenReview API. Never use this in production.")]
-    private static partial void LogDevelopmentMode(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: no master key is configured, so the well-known development key (key id 'dev') is in use. Anything encrypted now is readable by anyone.")]
-    private static partial void LogDevelopmentKey(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: offline encryption keys are derived from the development key; anyone can derive them.")]
-    private static partial void LogDevelopmentOfflineKeys(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Offline encryption: key epoch {Epoch}; key statements are signed by the key with SHA-256 fingerprint {SignerFingerprint} (publish it for users to pin).")]
-    private static partial void LogOfflineKeys(ILogger logger, int epoch, string signerFingerprint);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KeyManagement:AES:UseKeyDeriviation is false: upstream-format values are encrypted under the master key itself, shared by every service account. Any account could decrypt another's upstream values if it got hold of them; set it to true for new deployments (v2 values always use per-account keys).")]
-    private static partial void LogSharedUpstreamKey(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "PKCS#11: master keys in token '{Token}' [{HsmKeyIds}] wrap and unwrap inside the module; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
-    private static partial void LogHsm(ILogger logger, string token, string hsmKeyIds, string legacyKeyIds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PKCS#11: {Warning}.")]
-    private static partial void LogHsmKeyWarning(ILogger logger, string warning);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud KMS: {Kms} wraps new values under key id {KeyId}, with a key per service account; legacy in-memory keys (unwrap only) [{LegacyKeyIds}].")]
-    private static partial void LogCloud(ILogger logger, string kms, string keyId, string legacyKeyIds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kamus server: key ids [{KeyIds}], current {CurrentKeyId}, writes {Format}, reviews tokens with {Reviewer}, audience {Audience}.")]
-    private static partial void LogKeys(ILogger logger, string keyIds, string currentKeyId, string format, string reviewer, string audience);
 }

@@ -2,6 +2,7 @@ using Kamus.Wire.Formats;
 using Kamus.Cli.Service;
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
+using Kamus.Testing;
 
 namespace Kamus.Cli.Tests.Commands;
 

@@ -1,5 +1,6 @@
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
+using Kamus.Testing;
 
 namespace Kamus.Cli.Tests.Commands;
 

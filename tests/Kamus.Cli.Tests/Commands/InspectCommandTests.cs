@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kamus.Cli.Tests.Support;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.Commands;

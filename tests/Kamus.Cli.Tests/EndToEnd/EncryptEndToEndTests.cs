@@ -1,5 +1,6 @@
 using Kamus.Cli.Tests.Support;
 using Kamus.Client;
+using Kamus.Testing;
 using Kamus.Wire.Formats;
 
 namespace Kamus.Cli.Tests.EndToEnd;

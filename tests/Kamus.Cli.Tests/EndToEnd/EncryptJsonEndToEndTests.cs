@@ -1,9 +1,10 @@
 using System.Text;
 using Kamus.Cli.Json;
 using Kamus.Cli.Tests.Support;
-using Kamus.Wire.Formats;
 using Kamus.Client;
 using Kamus.Client.Tokens;
+using Kamus.Testing;
+using Kamus.Wire.Formats;
 using Microsoft.Extensions.Configuration;
 
 namespace Kamus.Cli.Tests.EndToEnd;
@@ -53,7 +54,7 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         Assert.All(encrypted, n => Assert.Equal(KamusContext.ForConfigurationKey(n.Path), KamusContext.Of(n.StringValue!["kamus:".Length..])));
         server.Host.ResetCounts();
         using var client = server.CreateDecryptingClient();
-        var outcomes = await client.DecryptManyAsync(ciphertexts, [.. encrypted.Select(n => KamusContext.ForConfigurationKey(n.Path))]);
+        var outcomes = await client.DecryptManyAsync(ciphertexts, [.. encrypted.Select(n => KamusContext.ForConfigurationKey(n.Path))], CancellationToken.None);
         Assert.Equal(encrypted.Select(n => Plaintexts[n.Path]), outcomes.Select(o => o.Plaintext));
         Assert.Equal(1, server.Host.RequestCount("/api/v2/decrypt"));
         Assert.Equal(0, server.Host.RequestCount("/api/v1/decrypt"));
@@ -72,7 +73,7 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         using var client = server.CreateDecryptingClient();
         var outcomes = await client.DecryptManyAsync(
             [values["ConnectionStrings:Audit"], values["ConnectionStrings:Orders"], values["ConnectionStrings:Orders"], values["Smtp:Password"]],
-            [KamusContext.ForConfigurationKey("Smtp:Password"), KamusContext.ForConfigurationKey("connectionstrings:orders"), KamusContext.ForConfigurationKey("ConnectionStrings:Audit"), null]);
+            [KamusContext.ForConfigurationKey("Smtp:Password"), KamusContext.ForConfigurationKey("connectionstrings:orders"), KamusContext.ForConfigurationKey("ConnectionStrings:Audit"), null], CancellationToken.None);
 
         Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[0].ErrorKind);
         Assert.Equal(Plaintexts["ConnectionStrings:Orders"], outcomes[1].Plaintext);

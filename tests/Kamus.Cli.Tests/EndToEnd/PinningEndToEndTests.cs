@@ -37,7 +37,7 @@ public sealed class PinningEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task The_right_pin_trusts_a_self_signed_server()
     {
-        var pin = string.Join(':', SHA256.HashData(_certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        var pin = TestCertificates.Sha256Fingerprint(_certificate, ":");
 
         var result = await KamusTool.RunAsync(["encrypt", "-a", "orders-api", "-n", "prod", "-u", _host.Url.ToString(), "--cert-fingerprint", pin], stdin: "pinned");
 

@@ -1,6 +1,7 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Kamus.Cli.Files;
-using Kamus.Cli.Tests.Support;
+using Kamus.Testing;
 
 namespace Kamus.Cli.Tests.Files;
 
@@ -46,7 +47,7 @@ public sealed class AtomicFileTests
     }
 
     [UnixFact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    [UnsupportedOSPlatform("windows")]
     public void Replacing_keeps_the_unix_permissions()
     {
         using var dir = new TempDirectory();

@@ -1,4 +1,5 @@
 using Kamus.Cli.Tests.Support;
+using Kamus.Testing;
 
 namespace Kamus.Cli.Tests.Process;
 

@@ -19,7 +19,7 @@ public static class KamusTool
             GetVariable = name => variables is not null && variables.TryGetValue(name, out var value) ? value : null,
             IsInputTerminal = inputTerminal,
             IsErrorTerminal = errorTerminal,
-            ClientFactory = client is null ? KamusClientFactory.Create : _ => client,
+            ClientFactory = client is null ? CliClientFactory.Create : _ => client,
         };
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

@@ -1,5 +1,3 @@
-using Kamus.Client.Tokens;
-
 namespace Kamus.Client.Tests.Client;
 
 public sealed class KamusClientOptionsTests
@@ -37,19 +35,6 @@ public sealed class KamusClientOptionsTests
         {
             Assert.Contains(name, error.Message, StringComparison.Ordinal);
         }
-    }
-
-    [Fact]
-    public void A_missing_url_is_a_configuration_error()
-    {
-        if (Environment.GetEnvironmentVariable(KamusClientOptions.UrlVariable) is not null)
-        {
-            return;
-        }
-
-        var error = Assert.Throws<KamusException>(() => new KamusClient(new KamusClientOptions { TokenSource = new StaticTokenSource("t") }));
-        Assert.Equal(KamusErrorKind.Configuration, error.Kind);
-        Assert.Contains("KAMUS_URL", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

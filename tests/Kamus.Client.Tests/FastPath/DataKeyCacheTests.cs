@@ -58,4 +58,10 @@ public sealed class DataKeyCacheTests
         Assert.False(cache.TryGet(CiphertextFormat.UpstreamEnvelope, "same-text", out _));
         Assert.True(cache.TryGet(V2, "same-text", out _));
     }
+
+    [Fact]
+    public void Every_format_has_a_slot()
+    {
+        Assert.All(Enum.GetValues<CiphertextFormat>(), format => Assert.InRange((int)format, 0, DataKeyCache.FormatSlots - 1));
+    }
 }

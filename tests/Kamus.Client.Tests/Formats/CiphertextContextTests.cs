@@ -1,3 +1,4 @@
+using Kamus.Testing;
 using Kamus.Wire.Crypto;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Kamus.Testing;
 using Kamus.Wire.Crypto;
-using Kamus.Wire.Identity;
 using Kamus.Wire.Formats;
+using Kamus.Wire.Identity;
 
 namespace Kamus.Client.Tests.Formats;
 

@@ -23,7 +23,7 @@ public sealed class ContextTests : IAsyncLifetime
             ["Db:Password"] = KamusContext.ForConfigurationKey("Db:Password"),
             ["Api:Key"] = KamusContext.ForConfigurationKey("Api:Key"),
         };
-        var encrypted = await client.EncryptManyAsync("api", "team-a", items, contexts);
+        var encrypted = await client.EncryptManyAsync("api", "team-a", items, contexts, CancellationToken.None);
         Assert.Equal("config:Db:Password", KamusContext.Of(encrypted["Db:Password"]));
         Assert.Null(KamusContext.Of(encrypted["Plain"]));
         _server.Host.ResetCounts();
@@ -32,7 +32,7 @@ public sealed class ContextTests : IAsyncLifetime
         // check); a value under its key in another case; the unbound one anywhere.
         var outcomes = await client.DecryptManyAsync(
             [encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Db:Password"], encrypted["Api:Key"], encrypted["Plain"]],
-            [contexts["Db:Password"], contexts["Api:Key"], null, KamusContext.ForConfigurationKey("API:KEY"), contexts["Db:Password"]]);
+            [contexts["Db:Password"], contexts["Api:Key"], null, KamusContext.ForConfigurationKey("API:KEY"), contexts["Db:Password"]], CancellationToken.None);
 
         Assert.Equal("db-pw", outcomes[0].Plaintext);
         Assert.Equal(KamusErrorKind.InvalidCiphertext, outcomes[1].ErrorKind);
@@ -47,27 +47,26 @@ public sealed class ContextTests : IAsyncLifetime
     public async Task A_value_whose_text_claims_another_context_does_not_open()
     {
         using var client = new KamusClient(ServerTestContext.Options(_server.Host.Url));
-        var value = (await client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["x"] = "x" }, new Dictionary<string, string> { ["x"] = "config:A" }))["x"];
+        var value = (await client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["x"] = "x" }, new Dictionary<string, string> { ["x"] = "config:A" }, CancellationToken.None))["x"];
 
         // Relabel it for the key it is to be moved to: the context is authenticated, so the server refuses it.
         var relabelled = value.Replace(
             System.Buffers.Text.Base64Url.EncodeToString("config:A"u8),
             System.Buffers.Text.Base64Url.EncodeToString("config:B"u8),
             StringComparison.Ordinal);
-        var outcome = (await client.DecryptManyAsync([relabelled], ["config:B"]))[0];
+        var outcome = (await client.DecryptManyAsync([relabelled], ["config:B"], CancellationToken.None))[0];
 
         Assert.NotEqual(value, relabelled);
         Assert.Equal(KamusErrorKind.Forbidden, outcome.ErrorKind);
     }
-
 
     [Fact]
     public async Task Contexts_must_match_the_values_one_to_one()
     {
         using var client = new KamusClient(ServerTestContext.Options(_server.Host.Url));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => client.DecryptManyAsync(["a", "b"], ["config:a"]));
-        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["a"] = "1" }, new Dictionary<string, string> { ["b"] = "config:b" }));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DecryptManyAsync(["a", "b"], ["config:a"], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptManyAsync("api", "team-a", new Dictionary<string, string> { ["a"] = "1" }, new Dictionary<string, string> { ["b"] = "config:b" }, CancellationToken.None));
         Assert.Equal(KamusErrorKind.InvalidRequest, error.Kind);
     }
 }

@@ -1,5 +1,5 @@
-using Kamus.Client.Tests.Formats;
 using Kamus.Testing.Faults;
+using Kamus.Testing;
 
 namespace Kamus.Client.Tests.Server;
 

@@ -1,8 +1,8 @@
-using Kamus.Client.Tests.Formats;
-using Kamus.Client.Tests.Support;
+using Kamus.Testing;
 using Kamus.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Client.Tests.Server;
 
@@ -18,23 +18,23 @@ public sealed class SecretLeakTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_secret_reaches_logs_or_errors_standalone()
     {
-        using var logs = new CapturingLoggerProvider();
-        using var factory = logs.CreateFactory();
+        var logs = new FakeLogCollector();
+        using var factory = logs.CreateLoggerFactory();
         await using var proxy = await FaultProxy.StartAsync(_server.Host.Url);
         proxy.Enqueue("/api/v2/decrypt", Fault.WithStatus(503), Fault.Reset);
         using var client = new KamusClient(ServerTestContext.Options(proxy.Url, loggerFactory: factory));
 
         var texts = await Exercise(client);
 
-        AssertClean(logs.AllText + string.Join('\n', texts));
+        AssertClean(logs.AllText() + string.Join('\n', texts));
     }
 
     [Fact]
     public async Task Nothing_secret_reaches_logs_or_errors_through_dependency_injection()
     {
-        using var logs = new CapturingLoggerProvider();
+        var logs = new FakeLogCollector();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
         var url = _server.Host.Url;
         services.AddKamusClient(o =>
         {
@@ -48,8 +48,8 @@ public sealed class SecretLeakTests : IAsyncLifetime
 
         var texts = await Exercise(client);
 
-        Assert.Contains(logs.Lines, l => l.Contains("/api/v2/decrypt", StringComparison.Ordinal));
-        AssertClean(logs.AllText + string.Join('\n', texts));
+        Assert.Contains(logs.Lines(), l => l.Contains("/api/v2/decrypt", StringComparison.Ordinal));
+        AssertClean(logs.AllText() + string.Join('\n', texts));
     }
 
     private const string Plaintext = "plain-secret-value-9f8e7d";

@@ -1,4 +1,3 @@
-using Kamus.Client.Tests.Formats;
 using Kamus.Client.Tokens;
 using Kamus.Testing;
 using Microsoft.Extensions.Logging;

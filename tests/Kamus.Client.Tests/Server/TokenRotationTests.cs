@@ -1,6 +1,5 @@
-using Kamus.Client.Tests.Formats;
-using Kamus.Client.Tests.Support;
 using Kamus.Client.Tokens;
+using Kamus.Testing;
 
 namespace Kamus.Client.Tests.Server;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kamus.Client.Tests.Support;
 using Kamus.Client.Tokens;
@@ -35,7 +34,7 @@ public sealed class CertificatePinningTests : IAsyncLifetime
     [Fact]
     public async Task A_matching_pin_is_accepted_even_for_a_self_signed_certificate()
     {
-        using var client = Client(o => o.CertificateFingerprint = Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
+        using var client = Client(o => o.CertificateFingerprint = TestCertificates.Sha256Fingerprint(_certificate));
 
         Assert.Equal(Answer, await client.EncryptAsync("x", "api", "team-a"));
     }

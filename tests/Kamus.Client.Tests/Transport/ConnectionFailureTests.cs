@@ -5,6 +5,7 @@ using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
 using Kamus.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Client.Tests.Transport;
 
@@ -19,11 +20,11 @@ public sealed class ConnectionFailureTests
     public async Task Connection_refused_names_the_url_and_says_nothing_listens_and_each_retry_is_logged()
     {
         var port = LoopbackPort.Unused();
-        using var logs = new CapturingLoggerProvider();
+        var logs = new FakeLogCollector();
         using var client = Client(new Uri($"http://127.0.0.1:{port}/"), o =>
         {
             o.MaxRetryAttempts = 1;
-            o.LoggerFactory = logs.CreateFactory();
+            o.LoggerFactory = logs.CreateLoggerFactory();
         });
 
         var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("plain-secret", "api", "team-a"));
@@ -32,10 +33,10 @@ public sealed class ConnectionFailureTests
         Assert.Contains($"Cannot reach the Kamus server at http://127.0.0.1:{port}/api/v1/encrypt", error.Message, StringComparison.Ordinal);
         Assert.Contains($"connection refused by 127.0.0.1:{port} (is the server running, and on this port?)", error.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
-        var retry = Assert.Single(logs.Lines, line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("Retry 1 of 1", StringComparison.Ordinal));
+        var retry = Assert.Single(logs.Lines(), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("Retry 1 of 1", StringComparison.Ordinal));
         Assert.Contains($"http://127.0.0.1:{port}/api/v1/encrypt", retry, StringComparison.Ordinal);
         Assert.Contains("connection refused", retry, StringComparison.Ordinal);
-        Assert.DoesNotContain("plain-secret", logs.AllText + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-secret", logs.AllText() + error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
-using Kamus.Client.Tests.Support;
 using Kamus.Client.Tokens;
 using Kamus.Client.Transport;
+using Kamus.Testing;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Client.Tests.Transport;
 
@@ -33,11 +34,11 @@ public sealed class KamusUrlPolicyTests
     [Fact]
     public void The_opt_in_allows_it_with_a_warning()
     {
-        using var logs = new CapturingLoggerProvider();
-        using var factory = logs.CreateFactory();
+        var logs = new FakeLogCollector();
+        using var factory = logs.CreateLoggerFactory();
         using var client = new KamusClient(new KamusClientOptions { Url = new Uri("http://kamus.example/"), AllowInsecureHttp = true, TokenSource = new StaticTokenSource("t"), LoggerFactory = factory });
 
-        Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("plain HTTP", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines(), l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("plain HTTP", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using Kamus.Server.Tests;
+using Kamus.Testing;
 using Kamus.Testing.Kms;
 using Kamus.Wire.Formats;
 
@@ -13,7 +13,7 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
 {
     private KeyVaultServer Server => fixture.Server;
 
-    private KamusApi Api => Server.Api;
+    private RawKamusApi Api => Server.Api;
 
     public static TheoryData<string> UpstreamPlaintexts => new()
     {

@@ -1,6 +1,5 @@
 using Kamus.CloudKms.Tests.Support;
 using Kamus.KeyManagement.AzureKeyVault;
-using Kamus.Server.Tests;
 using Kamus.Testing;
 using Kamus.Testing.Kms;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,14 +28,14 @@ public sealed class KeyVaultServer : IAsyncDisposable
     {
         Vault = vault;
         Host = host;
-        Api = new KamusApi(host.CreateHttpClient());
+        Api = new RawKamusApi(host.CreateHttpClient());
     }
 
     public AzureKeyVaultStandIn Vault { get; }
 
     public KamusServerHost Host { get; }
 
-    public KamusApi Api { get; }
+    public RawKamusApi Api { get; }
 
     /// <summary>The environment variables that point the server at <paramref name="vault"/>.</summary>
     public static Dictionary<string, string> Environment(AzureKeyVaultStandIn vault) => new()

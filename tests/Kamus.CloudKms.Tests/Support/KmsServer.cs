@@ -1,4 +1,3 @@
-using Kamus.Server.Tests;
 using Kamus.Testing;
 
 namespace Kamus.CloudKms.Tests.Support;
@@ -15,12 +14,12 @@ internal sealed class KmsServer : IAsyncDisposable
     private KmsServer(KamusServerHost host)
     {
         Host = host;
-        Api = new KamusApi(host.CreateHttpClient());
+        Api = new RawKamusApi(host.CreateHttpClient());
     }
 
     public KamusServerHost Host { get; }
 
-    public KamusApi Api { get; }
+    public RawKamusApi Api { get; }
 
     public static async Task<KmsServer> StartAsync(IReadOnlyDictionary<string, string> environment)
     {

@@ -6,7 +6,7 @@ namespace Kamus.Deploy.Tests.Helm;
 /// <summary>Each workload of the chart has its own service account with exactly the rights it needs.</summary>
 public sealed class RbacTests
 {
-    private static Manifests Chart => HelmChart.Template("upstream-default-values.yaml");
+    private static RenderedManifests Chart => HelmChart.Template("upstream-default-values.yaml");
 
     [SkippableFact]
     public void The_decryptor_may_create_token_reviews_and_nothing_else()

@@ -8,7 +8,7 @@ namespace Kamus.Deploy.Tests.Kustomize;
 /// <summary>`kubectl kustomize deploy/kubernetes`: the base that `kubectl apply -k deploy/kubernetes` applies.</summary>
 public sealed class BaseTests
 {
-    private static Manifests Base => Rendering.Kustomize.Render();
+    private static RenderedManifests Base => Rendering.Kustomize.Render();
 
     [SkippableFact]
     public void The_server_runs_at_least_two_hardened_replicas_as_its_own_service_account()

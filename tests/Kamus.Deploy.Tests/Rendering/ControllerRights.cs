@@ -10,11 +10,10 @@ internal static class ControllerRights
     [
         .. new[]
         {
-            "core/events:create", "core/events:patch",
-            "core/secrets:get", "core/secrets:list", "core/secrets:watch", "core/secrets:create", "core/secrets:update",
-            "core/secrets:patch", "core/secrets:delete",
-            "soluto.com/kamussecrets:get", "soluto.com/kamussecrets:list", "soluto.com/kamussecrets:watch",
-            "soluto.com/kamussecrets/status:update", "soluto.com/kamussecrets/status:patch",
+            "core/events:create",
+            "core/secrets:get", "core/secrets:create", "core/secrets:update", "core/secrets:delete",
+            "soluto.com/kamussecrets:list", "soluto.com/kamussecrets:watch",
+            "soluto.com/kamussecrets/status:patch",
         }.Order(StringComparer.Ordinal),
         .. new[] { "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:get[kamus-controller]", "coordination.k8s.io/leases:update[kamus-controller]" }
             .Order(StringComparer.Ordinal).Select(g => $"{g} in {@namespace}"),

@@ -8,17 +8,17 @@ internal static class HelmChart
     public const string Release = "kamus";
     public const string Namespace = "kamus";
 
-    private static readonly ConcurrentDictionary<string, Lazy<Manifests>> Rendered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<RenderedManifests>> Rendered = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Renders with the chart's ci/ values files and <c>--set</c> pairs ("tls.enabled=true"); a pair starting with
     /// "string:" goes through <c>--set-string</c> ("string:audience=").
     /// </summary>
-    public static Manifests Template(string[] valuesFiles, params string[] set) =>
-        Rendered.GetOrAdd(string.Join('|', [.. valuesFiles, "--", .. set]), _ => new Lazy<Manifests>(() =>
-            new Manifests(ToolRun.Succeed(KubernetesTools.Helm, Arguments(RepositoryPaths.Chart, valuesFiles, set))))).Value;
+    public static RenderedManifests Template(string[] valuesFiles, params string[] set) =>
+        Rendered.GetOrAdd(string.Join('|', [.. valuesFiles, "--", .. set]), _ => new Lazy<RenderedManifests>(() =>
+            new RenderedManifests(ToolRun.Succeed(KubernetesTools.Helm, Arguments(RepositoryPaths.Chart, valuesFiles, set))))).Value;
 
-    public static Manifests Template(string valuesFile) => Template([valuesFile]);
+    public static RenderedManifests Template(string valuesFile) => Template([valuesFile]);
 
     /// <summary>A render that must fail: its exit code and error text.</summary>
     public static ToolResult TemplateFailing(string[] valuesFiles, params string[] set) =>
@@ -61,7 +61,7 @@ internal static class HelmChart
                   result: {{ ({{{expression}}}) | toString | quote }}
                 """);
             var arguments = Arguments(chart, valuesFiles, set).Concat(["--show-only", "templates/zz-probe.yaml"]).ToArray();
-            var rendered = new Manifests(ToolRun.Succeed(KubernetesTools.Helm, arguments));
+            var rendered = new RenderedManifests(ToolRun.Succeed(KubernetesTools.Helm, arguments));
             return Assert.Single(rendered.All<k8s.Models.V1ConfigMap>()).Data["result"];
         }
         finally

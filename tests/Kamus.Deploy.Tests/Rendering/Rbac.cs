@@ -17,7 +17,7 @@ internal static class Rbac
     ];
 
     /// <summary>Every grant of the roles bound to a service account, through ClusterRoleBindings and RoleBindings.</summary>
-    public static string[] GrantsOf(Manifests manifests, string serviceAccount, string @namespace)
+    public static string[] GrantsOf(RenderedManifests manifests, string serviceAccount, string @namespace)
     {
         bool IsSubject(IEnumerable<Rbacv1Subject>? subjects) =>
             subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == @namespace) == true;

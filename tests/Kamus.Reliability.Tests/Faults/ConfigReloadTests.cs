@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Kamus.Reliability.Tests.Support;
-using Microsoft.Extensions.Configuration;
+using Kamus.Testing;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Reliability.Tests.Faults;
 
@@ -42,8 +44,8 @@ public sealed class ConfigReloadTests(ITestOutputHelper output) : IAsyncLifetime
         await File.WriteAllTextAsync(file, Json(first, "one"));
 
         var jsonFailures = 0;
-        var logs = new CapturingLoggerProvider();
-        using var loggerFactory = logs.CreateFactory();
+        var logs = new FakeLogCollector();
+        using var loggerFactory = logs.CreateLoggerFactory();
         var builder = new ConfigurationBuilder();
         builder.Add<JsonConfigurationSource>(s =>
         {
@@ -72,7 +74,7 @@ public sealed class ConfigReloadTests(ITestOutputHelper output) : IAsyncLifetime
         await File.WriteAllTextAsync(file, Json(foreign, "two"));
         await Eventually(() => configuration["Plain"] == "two");
         Assert.Equal("first-password", configuration["Db:Password"]);
-        Assert.Contains(logs.Lines, l => l.Contains("Db:Password", StringComparison.Ordinal) && l.Contains("Forbidden", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines(), l => l.Contains("Db:Password", StringComparison.Ordinal) && l.Contains("Forbidden", StringComparison.Ordinal));
 
         // 3. A good edit is picked up: the watcher survived both failures.
         await File.WriteAllTextAsync(file, Json(second, "three"));
@@ -84,8 +86,8 @@ public sealed class ConfigReloadTests(ITestOutputHelper output) : IAsyncLifetime
         GC.WaitForPendingFinalizers();
         var fromKamus = _unobserved.Where(e => e.ToString().Contains(" Kamus.Configuration.", StringComparison.Ordinal) || e.ToString().Contains(" Kamus.Client.", StringComparison.Ordinal)).ToList();
         Assert.Empty(fromKamus);
-        Assert.DoesNotContain("first-password", logs.AllText, StringComparison.Ordinal);
-        Assert.DoesNotContain("billing-password", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("first-password", logs.AllText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("billing-password", logs.AllText(), StringComparison.Ordinal);
         Figures.Record(output, "config edited into invalid JSON / undecryptable value during reload", $"last good kept both times, good edit picked up; JSON provider reload failures seen {jsonFailures}; unobserved exceptions from Kamus code {fromKamus.Count}");
     }
 

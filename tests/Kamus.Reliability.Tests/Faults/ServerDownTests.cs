@@ -1,7 +1,8 @@
-using Kamus.Client;
 using Kamus.Client.Tokens;
+using Kamus.Client;
 using Kamus.Configuration;
 using Kamus.Reliability.Tests.Support;
+using Kamus.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Kamus.Reliability.Tests.Faults;
@@ -11,7 +12,7 @@ public sealed class ServerDownTests(ITestOutputHelper output)
 {
     private const string Token = "token-team-a-api-server-down";
 
-    private static readonly Vectors.Vector[] TeamA = [.. Vectors.All.Where(v => v.Id == "team-a:api")];
+    private static readonly CompatVectors.Vector[] TeamA = [.. CompatVectors.All.Where(v => v.Id == "team-a:api")];
 
     [Fact]
     public async Task The_server_down_at_start_and_up_within_the_deadline_gives_every_value()

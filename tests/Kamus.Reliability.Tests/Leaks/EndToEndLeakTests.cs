@@ -11,10 +11,12 @@ using Kamus.Wire.Formats;
 using Kamus.Wire.Protocol;
 using Kamus.Client.Tokens;
 using Kamus.Reliability.Tests.Support;
+using Kamus.Testing;
 using Kamus.Testing.Faults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Kamus.Reliability.Tests.Leaks;
 
@@ -26,13 +28,12 @@ namespace Kamus.Reliability.Tests.Leaks;
 [Collection(SerialTests.Name)]
 public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly FakeLogCollector _logs = new();
     private readonly ConcurrentQueue<string> _texts = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("kamus-rel-leaks-").FullName;
 
     public void Dispose()
     {
-        _logs.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -76,7 +77,7 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
                 o.ConfigureBuilder = b =>
                 {
                     b.Logging.SetMinimumLevel(LogLevel.Trace);
-                    b.Logging.AddProvider(_logs);
+                    b.Logging.AddProvider(new FakeLoggerProvider(_logs));
                 };
             });
             servers.V2.StandIn.AddToken(token, "leak", "app");
@@ -106,7 +107,7 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
         }
 
         var findings = new List<string>();
-        findings.AddRange(canaries.FindIn("logs", _logs.AllText));
+        findings.AddRange(canaries.FindIn("logs", _logs.AllText()));
         findings.AddRange(canaries.FindIn("exceptions, answers and outputs", string.Join('\n', _texts)));
         findings.AddRange(canaries.FindIn("console", console.ToString()));
         findings.AddRange(canaries.FindIn("activities", string.Join('\n', activities.Lines)));
@@ -117,9 +118,9 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
             findings.AddRange(canaries.FindIn(file, ReadText(file)));
         }
 
-        Figures.Record(output, "end-to-end leak scan at Trace", $"{canaries.Count} canary forms; {_logs.Lines.Count} log records, {_texts.Count} exception/answer/output texts, {console.ToString().Length} console chars, {activities.Lines.Count} activities, {meters.Lines.Count} measurements, {files.Count} new files scanned; findings {findings.Count}");
-        Assert.Contains(_logs.Lines, l => l.StartsWith("Trace Microsoft.AspNetCore", StringComparison.Ordinal));
-        Assert.Contains(_logs.Lines, l => l.StartsWith("Debug Kamus.Client", StringComparison.Ordinal) || l.StartsWith("Trace Kamus.Client", StringComparison.Ordinal));
+        Figures.Record(output, "end-to-end leak scan at Trace", $"{canaries.Count} canary forms; {_logs.Lines().Count} log records, {_texts.Count} exception/answer/output texts, {console.ToString().Length} console chars, {activities.Lines.Count} activities, {meters.Lines.Count} measurements, {files.Count} new files scanned; findings {findings.Count}");
+        Assert.Contains(_logs.Lines(), l => l.StartsWith("Trace Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines(), l => l.StartsWith("Debug Kamus.Client", StringComparison.Ordinal) || l.StartsWith("Trace Kamus.Client", StringComparison.Ordinal));
         Assert.Empty(findings);
     }
 
@@ -141,7 +142,7 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
 
     private async Task ExerciseClientAsync(KamusSystem system, string token, string otherToken, string[] plaintexts, IReadOnlyList<Original> originals)
     {
-        using var factory = _logs.CreateFactory();
+        using var factory = _logs.CreateLoggerFactory();
         await using var proxy = await FaultProxy.StartAsync(system.Url);
         proxy.Enqueue("/api/v2/decrypt", Fault.Truncate, Fault.WithStatus(503), Fault.Reset, Fault.Truncate);
         proxy.Enqueue("/api/v2/encrypt", Fault.Truncate);
@@ -164,7 +165,7 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
     private async Task ExerciseDependencyInjectionAsync(KamusSystem system, string token, IReadOnlyList<Original> originals)
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(_logs)));
         services.AddKamusClient(o =>
         {
             o.Url = system.Url;
@@ -177,7 +178,7 @@ public sealed class EndToEndLeakTests(ITestOutputHelper output) : IDisposable
 
     private void ExerciseAddKamus(KamusSystem system, string tokenFile, IReadOnlyList<Original> originals, string plaintext)
     {
-        using var factory = _logs.CreateFactory();
+        using var factory = _logs.CreateLoggerFactory();
         using var writer = system.Client("unused");
         var mine = writer.EncryptAsync(plaintext, "app", "leak").GetAwaiter().GetResult();
         var foreign = writer.EncryptAsync(plaintext, "other", "leak").GetAwaiter().GetResult();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Kamus.Cli;
 using Kamus.Client;
 using Kamus.Client.Tokens;
@@ -91,7 +90,7 @@ public sealed class AccessPolicyTests(ITestOutputHelper output)
             o.ConfigureBuilder = b => b.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
         });
         var token = system.TokenFor("pin", "app");
-        var pin = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        var pin = TestCertificates.Sha256Fingerprint(certificate);
         string ciphertext;
         using (var writer = system.Client(token, o => o.CertificateFingerprint = pin))
         {

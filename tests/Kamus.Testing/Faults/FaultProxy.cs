@@ -24,6 +24,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentQueue<(string? Path, Fault Fault)> _script = new();
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly Lock _scriptGate = new();
+    private int _held;
 
     private FaultProxy(WebApplication app, Uri upstream)
     {
@@ -71,6 +72,12 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>How many requests reached the proxy for <paramref name="path"/> (faulted or not).</summary>
     public int RequestCount(string path) => _counts.TryGetValue(path, out var count) ? count : 0;
+
+    /// <summary>
+    /// How many requests a delay fault (<see cref="Fault.Slow"/>) is holding right now: a test on a fake clock moves
+    /// it while the client waits on such a request, so that the client's attempt timeout fires.
+    /// </summary>
+    public int Held => Volatile.Read(ref _held);
 
     /// <summary>How many queued faults are still waiting.</summary>
     public int PendingFaults => _script.Count;
@@ -125,6 +132,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
         if (fault.Delay is { } delay)
         {
+            Interlocked.Increment(ref _held);
             try
             {
                 await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
@@ -132,6 +140,10 @@ public sealed class FaultProxy : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
             }
         }
 

@@ -189,6 +189,7 @@ The environment of a Kamus container: every setting that is not secret. Argument
   value: {{ $value | int64 | quote }}
 {{- end }}
 {{- end }}
+{{- include "kamus.metricsEnv" .root }}
 {{- if $tls }}
 # Kestrel reloads these files when the Secret changes, so a renewed certificate needs no restart.
 - name: Kestrel__Certificates__Default__Path

@@ -35,6 +35,9 @@ spec:
       annotations:
         # Restart on a change of the chart's key Secret (a Secret named by keyManagement.secretName: restart yourself).
         checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | sha256sum }}
+        {{- if $server }}
+        {{- include "kamus.metricsAnnotations" $root | nindent 8 }}
+        {{- end }}
         {{- with $values.pod.annotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -79,6 +82,9 @@ spec:
           ports:
             - name: {{ $port }}
               containerPort: {{ ternary 8443 8080 (eq $port "https") }}
+            {{- if $server }}
+            {{- include "kamus.metricsContainerPort" $root | nindent 12 }}
+            {{- end }}
           env:
             {{- include "kamus.env" $selector | nindent 12 }}
           securityContext:

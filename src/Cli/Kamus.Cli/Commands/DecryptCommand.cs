@@ -51,7 +51,7 @@ internal static class DecryptCommand
 
             var kamus = connection.Resolve(parseResult, console);
             var context = parseResult.GetValue(key) is { Length: > 0 } configurationKey ? CiphertextContext.ForConfigurationKey(configurationKey) : null;
-            var plaintext = await KamusClientFactory.UseAsync(console, kamus, async client => (await client.DecryptManyAsync([ciphertext], [context], cancellationToken))[0].Plaintext);
+            var plaintext = await CliClientFactory.UseAsync(console, kamus, async client => (await client.DecryptManyAsync([ciphertext], [context], cancellationToken))[0].Plaintext);
             if (parseResult.GetValue(showPlaintext))
             {
                 console.Output.WriteLine(plaintext);

@@ -56,7 +56,7 @@ internal static class EncryptCommand
 
             var ciphertext = offline is not null
                 ? offline.Encrypt(plaintext)
-                : await KamusClientFactory.UseAsync(console, kamus!, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
+                : await CliClientFactory.UseAsync(console, kamus!, client => client.EncryptAsync(plaintext, identity.Name, identity.Namespace, cancellationToken));
             if (EncryptAnswer.Problem(plaintext, ciphertext) is { } problem)
             {
                 throw new CliException(ExitCodes.Unreachable, $"the server's answer cannot be used: {problem}. Nothing was written.");

@@ -91,7 +91,7 @@ internal static class EncryptJsonCommand
                 {
                     try
                     {
-                        ciphertexts = await KamusClientFactory.UseAsync(console, kamus, client =>
+                        ciphertexts = await CliClientFactory.UseAsync(console, kamus, client =>
                             client.EncryptManyAsync(identity.Name, identity.Namespace, plaintexts, contexts, cancellationToken));
                     }
                     catch (KamusException e) when (bind && e.Kind == KamusErrorKind.Protocol)

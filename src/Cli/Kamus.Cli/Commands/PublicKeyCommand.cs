@@ -39,7 +39,7 @@ internal static class PublicKeyCommand
             }
 
             var kamus = connection.Resolve(parseResult, console);
-            var statement = await KamusClientFactory.UseAsync(console, kamus, client => client.GetPublicKeyStatementAsync(identity.Name, identity.Namespace, cancellationToken));
+            var statement = await CliClientFactory.UseAsync(console, kamus, client => client.GetPublicKeyStatementAsync(identity.Name, identity.Namespace, cancellationToken));
 
             // The same checks as encrypting with it: a statement that would be refused later is not saved now.
             KamusOfflineEncryptor.Create(statement, identity.Namespace, identity.Name, publicKey.SignerPin(parseResult, console, statement)).Dispose();

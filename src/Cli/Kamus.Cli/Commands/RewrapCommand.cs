@@ -72,7 +72,7 @@ internal static class RewrapCommand
 
             var ciphertexts = plan.Ciphertexts;
             var kamus = connection.Resolve(parseResult, console);
-            var outcomes = await KamusClientFactory.UseAsync(console, kamus, client => client.RewrapManyAsync(identity.Name, identity.Namespace, ciphertexts, cancellationToken));
+            var outcomes = await CliClientFactory.UseAsync(console, kamus, client => client.RewrapManyAsync(identity.Name, identity.Namespace, ciphertexts, cancellationToken));
             var byCiphertext = new Dictionary<string, RewrapOutcome>(StringComparer.Ordinal);
             for (var i = 0; i < ciphertexts.Count; i++)
             {
@@ -120,7 +120,7 @@ internal static class RewrapCommand
             throw CliException.Input($"not a Kamus ciphertext: {reason}.");
         }
 
-        var outcomes = await KamusClientFactory.UseAsync(console, kamus, client => client.RewrapManyAsync(identity.Name, identity.Namespace, [ciphertext], cancellationToken));
+        var outcomes = await CliClientFactory.UseAsync(console, kamus, client => client.RewrapManyAsync(identity.Name, identity.Namespace, [ciphertext], cancellationToken));
         if (!outcomes[0].Succeeded)
         {
             throw new CliException(ExitCodes.ServerRefused, $"the value ({outcomes[0].Fingerprint}) could not be re-encrypted: {outcomes[0].Error!.Kind}{Hint(outcomes[0].Error!.Kind, identity)}");

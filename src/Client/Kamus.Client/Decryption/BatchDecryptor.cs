@@ -33,7 +33,13 @@ internal sealed class BatchDecryptor
         var wholeValues = new List<int>();
         if (round.RemoteValues.Count + wrappedKeys.Count > 0)
         {
-            string[] request = [.. round.RemoteValues.Select(i => distinct[i]), .. wrappedKeys];
+            var request = new string[round.RemoteValues.Count + wrappedKeys.Count];
+            Pick(distinct, round.RemoteValues, request);
+            for (var k = 0; k < wrappedKeys.Count; k++)
+            {
+                request[round.RemoteValues.Count + k] = wrappedKeys[k];
+            }
+
             var answers = await _api.DecryptAsync(request, cancellationToken).ConfigureAwait(false);
             for (var r = 0; r < round.RemoteValues.Count; r++)
             {
@@ -45,7 +51,7 @@ internal sealed class BatchDecryptor
 
         if (wholeValues.Count > 0)
         {
-            var answers = await _api.DecryptAsync([.. wholeValues.Select(i => distinct[i])], cancellationToken).ConfigureAwait(false);
+            var answers = await _api.DecryptAsync(Pick(distinct, wholeValues, new string[wholeValues.Count]), cancellationToken).ConfigureAwait(false);
             for (var w = 0; w < wholeValues.Count; w++)
             {
                 outcomes[wholeValues[w]] = answers[w];
@@ -53,12 +59,24 @@ internal sealed class BatchDecryptor
 
             if (round.Finish(wholeValues, answers) is { } refused)
             {
-                Log.FastPathRefused(_logger, refused);
+                KamusClientLog.FastPathRefused(_logger, refused);
             }
         }
 
-        Log.DecryptedBatch(_logger, distinct.Count, round.Local, round.Unwraps, round.RemoteValues.Count + wholeValues.Count);
+        KamusClientLog.DecryptedBatch(_logger, distinct.Count, round.Local, round.Unwraps, round.RemoteValues.Count + wholeValues.Count);
         return Expand(outcomes!, indexOf);
+    }
+
+    // The values at these indexes, into the start of an array (a loop: Select over int indexes is generic code
+    // compiled at startup just for this).
+    internal static string[] Pick(IReadOnlyList<string> values, List<int> indexes, string[] into)
+    {
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            into[i] = values[indexes[i]];
+        }
+
+        return into;
     }
 
     // Each distinct value once, in first-seen order, and where each input went.
@@ -89,8 +107,8 @@ internal sealed class BatchDecryptor
         {
             if (outcome.Error is { } error)
             {
-                KamusClientDiagnostics.RecordFailure(error.Kind);
-                Log.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
+                KamusClientTelemetry.RecordFailure(error.Kind);
+                KamusClientLog.DecryptFailed(_logger, outcome.Fingerprint, error.Kind);
             }
         }
 

@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+// Extension methods live in the namespace of the type they extend, as Microsoft.Extensions' own do.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
 
 /// <summary>Registers <see cref="KamusClient"/> with dependency injection.</summary>
 public static class KamusClientServiceCollectionExtensions
@@ -41,8 +44,12 @@ public static class KamusClientServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KamusClientOptions>, KamusClientOptionsValidator>());
         services.TryAddSingleton(sp => new KamusTlsSettings(sp.GetRequiredService<IOptions<KamusClientOptions>>().Value));
+        // No factory loggers: at Trace they put every request header, the bearer token included, into the structured
+        // state of their records (only the message text is redacted), where structured sinks would write it. The
+        // client logs its own calls (endpoint, status, duration) without headers.
         services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<KamusTlsSettings>().CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<KamusTlsSettings>().CreateHandler())
+            .RemoveAllLoggers();
         services.TryAddSingleton(sp =>
         {
             var value = sp.GetRequiredService<IOptions<KamusClientOptions>>().Value;

@@ -53,7 +53,10 @@ internal sealed class EnvelopeFastPath : IDisposable
             var wrappedKey = envelope.WrappedKey!;
             if (_cache.TryGet(envelope.Format, wrappedKey, out var key) && DecryptLocally(key, envelope, ciphertexts[i]) is { } outcome)
             {
-                KamusClientDiagnostics.DataKeyCacheHits.Add(1);
+                if (KamusClientTelemetry.DataKeyCacheHits.Enabled)
+                {
+                    KamusClientTelemetry.DataKeyCacheHits.Add(1);
+                }
                 outcomes[i] = outcome;
                 round.Local++;
                 continue;
@@ -92,7 +95,10 @@ internal sealed class EnvelopeFastPath : IDisposable
         try
         {
             var plaintext = key.DecryptPayload(envelope);
-            KamusClientDiagnostics.LocalDecrypts.Add(1);
+            if (KamusClientTelemetry.LocalDecrypts.Enabled)
+            {
+                KamusClientTelemetry.LocalDecrypts.Add(1);
+            }
             return DecryptOutcome.Success(ciphertext, plaintext);
         }
         catch (ObjectDisposedException)
@@ -111,8 +117,11 @@ internal sealed class EnvelopeFastPath : IDisposable
         private readonly EnvelopeFastPath _owner;
         private readonly IReadOnlyList<string> _ciphertexts;
         private readonly DecryptOutcome?[] _outcomes;
-        private readonly Dictionary<string, List<(int Index, ParsedCiphertext Envelope)>> _waiting = new(StringComparer.Ordinal);
-        private readonly HashSet<int> _refusedKeys = [];
+        // Wrapped key -> indexes of the values waiting for it; each value's parsed envelope by its index. (Indexes, not
+        // (index, envelope) tuples: a list of tuples is generic code compiled at startup just for this.)
+        private readonly Dictionary<string, List<int>> _waiting = new(StringComparer.Ordinal);
+        private ParsedCiphertext[]? _envelopes;
+        private HashSet<int>? _refusedKeys;
 
         internal Round(EnvelopeFastPath owner, IReadOnlyList<string> ciphertexts, DecryptOutcome?[] outcomes)
         {
@@ -140,7 +149,9 @@ internal sealed class EnvelopeFastPath : IDisposable
                 _waiting[wrappedKey] = group = [];
             }
 
-            group.Add((index, envelope));
+            group.Add(index);
+            _envelopes ??= new ParsedCiphertext[_ciphertexts.Count];
+            _envelopes[index] = envelope;
         }
 
         /// <summary>
@@ -156,11 +167,15 @@ internal sealed class EnvelopeFastPath : IDisposable
                 var group = _waiting[wrappedKeys[k]];
                 if (answer.Succeeded && DataKey.TryFromBase64(answer.Plaintext, out var fresh))
                 {
-                    KamusClientDiagnostics.FastPathUnwraps.Add(1);
-                    var key = _owner._cache.Add(group[0].Envelope.Format, wrappedKeys[k], fresh!);
-                    foreach (var (index, envelope) in group)
+                    if (KamusClientTelemetry.FastPathUnwraps.Enabled)
                     {
-                        if (DecryptLocally(key, envelope, _ciphertexts[index]) is { } outcome)
+                        KamusClientTelemetry.FastPathUnwraps.Add(1);
+                    }
+
+                    var key = _owner._cache.Add(_envelopes![group[0]].Format, wrappedKeys[k], fresh!);
+                    foreach (var index in group)
+                    {
+                        if (DecryptLocally(key, _envelopes[index], _ciphertexts[index]) is { } outcome)
                         {
                             _outcomes[index] = outcome;
                             Local++;
@@ -174,16 +189,16 @@ internal sealed class EnvelopeFastPath : IDisposable
                 else if (answer.Succeeded || answer.ErrorKind == KamusErrorKind.InvalidCiphertext)
                 {
                     // Refused as a bare key (AWS-KMS decryptors only take whole envelopes), or not a key: ask for the values.
-                    foreach (var (index, _) in group)
+                    foreach (var index in group)
                     {
                         wholeValues.Add(index);
-                        _refusedKeys.Add(index);
+                        (_refusedKeys ??= []).Add(index);
                     }
                 }
                 else
                 {
                     // Forbidden, unauthorized, unavailable: the values would fare the same.
-                    foreach (var (index, _) in group)
+                    foreach (var index in group)
                     {
                         _outcomes[index] = DecryptOutcome.FailedBy(_ciphertexts[index], answer.Error!);
                     }
@@ -201,7 +216,7 @@ internal sealed class EnvelopeFastPath : IDisposable
         {
             for (var w = 0; w < wholeValues.Count; w++)
             {
-                if (answers[w].Succeeded && _refusedKeys.Contains(wholeValues[w]) && _owner.IsActive)
+                if (answers[w].Succeeded && _refusedKeys?.Contains(wholeValues[w]) == true && _owner.IsActive)
                 {
                     _owner._refusedByServer = true;
                     return answers[w].Fingerprint;

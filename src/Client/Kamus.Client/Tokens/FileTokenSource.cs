@@ -1,4 +1,5 @@
 using Kamus.Client.Diagnostics;
+using Kamus.Wire.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,12 +22,21 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
 
     /// <summary>Creates a source for <paramref name="path"/>; when it is <see langword="null"/>: <c>TOKEN_FILE_PATH</c>, else the default service-account token path.</summary>
     public FileTokenSource(string? path = null, TimeProvider? timeProvider = null, ILogger<FileTokenSource>? logger = null)
+        : this(logger, path, timeProvider)
+    {
+    }
+
+    // Any logger (the client's own has a string category: no Logger<T>, whose name is built by reflection at startup).
+    private FileTokenSource(ILogger? logger, string? path, TimeProvider? timeProvider)
     {
         Path = string.IsNullOrWhiteSpace(path) ? KamusClientOptions.EnvironmentTokenFilePath() : path;
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         _cache = new(IsFresh, ReadAsync);
     }
+
+    /// <summary>A source for the client, logging to <paramref name="logger"/> (or nowhere).</summary>
+    internal static FileTokenSource Create(string path, TimeProvider timeProvider, ILogger? logger) => new(logger, path, timeProvider);
 
     /// <summary>The token file (a path, not a secret).</summary>
     public string Path { get; }
@@ -91,7 +101,7 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
         var now = _time.GetUtcNow();
         var rereadAt = now + MaxAge;
         DateTimeOffset? expiry = null;
-        if (JwtLifetime.TryRead(token, out var issuedAt, out var expiresAt))
+        if (JwtPayload.TryReadLifetime(token, out var issuedAt, out var expiresAt))
         {
             expiry = expiresAt;
             var refreshAt = JwtLifetime.RefreshAt(issuedAt, expiresAt, now);
@@ -101,7 +111,7 @@ public sealed class FileTokenSource : ITokenSource, IDisposable
             }
         }
 
-        Log.TokenRead(_logger, Path, expiry);
+        KamusClientLog.TokenRead(_logger, Path, expiry);
         return new CachedToken(token, writeTime, length, rereadAt);
     }
 

@@ -127,6 +127,9 @@ internal sealed class KamusApi
         return map;
     }
 
+    private static KamusException NoBinding(string path, HttpStatusCode? status) =>
+        new(KamusErrorKind.Protocol, $"POST {path}: the server does not bind values to a context (it is upstream Kamus, or an older Kamus for .NET); upgrade the encryptor, or encrypt unbound.", status);
+
     /// <summary>Fetches a service account's offline key statement (not yet checked: the caller verifies it).</summary>
     public async Task<KamusPublicKeyStatement> GetPublicKeyStatementAsync(string serviceAccount, string @namespace, CancellationToken cancellationToken)
     {
@@ -155,9 +158,6 @@ internal sealed class KamusApi
         }
     }
 
-    private static KamusException NoBinding(string path, HttpStatusCode? status) =>
-        new(KamusErrorKind.Protocol, $"POST {path}: the server does not bind values to a context (it is upstream Kamus, or an older Kamus for .NET); upgrade the encryptor, or encrypt unbound.", status);
-
     /// <summary>
     /// Decrypts <paramref name="ciphertexts"/> remotely: one outcome per item, in order. Batches are split to fit the
     /// server's limits; a value too long for any request fails here, unsent.
@@ -179,7 +179,7 @@ internal sealed class KamusApi
 
             if (chunk.Count > 0 && (i == ciphertexts.Count || chunk.Count == _maxBatchItems || chunkBytes + itemBytes > _maxRequestBytes))
             {
-                var answers = await DecryptChunkAsync([.. chunk.Select(c => ciphertexts[c])], cancellationToken).ConfigureAwait(false);
+                var answers = await DecryptChunkAsync(Decryption.BatchDecryptor.Pick(ciphertexts, chunk, new string[chunk.Count]), cancellationToken).ConfigureAwait(false);
                 for (var c = 0; c < chunk.Count; c++)
                 {
                     results[chunk[c]] = answers[c];
@@ -215,11 +215,11 @@ internal sealed class KamusApi
 
     private async Task<DecryptOutcome[]?> DecryptV2Async(IReadOnlyList<string> ciphertexts, CancellationToken cancellationToken)
     {
-        var request = new BatchDecryptRequest { Items = [.. ciphertexts] };
         KamusResponse response;
         try
         {
-            response = await _transport.PostAsync(KamusEndpoints.DecryptV2, request, KamusProtocolJsonContext.Default.BatchDecryptRequest, authenticated: true, cancellationToken).ConfigureAwait(false);
+            // Decrypt bodies are written and read without the serializer (DecryptJson): a cold start's first call.
+            response = await _transport.PostAsync(KamusEndpoints.DecryptV2, DecryptJson.BatchRequest(ciphertexts), authenticated: true, cancellationToken).ConfigureAwait(false);
         }
         catch (KamusException e) when (!IsFatal(e))
         {
@@ -239,7 +239,7 @@ internal sealed class KamusApi
         BatchDecryptResponse answer;
         try
         {
-            answer = Deserialize(response, KamusProtocolJsonContext.Default.BatchDecryptResponse, KamusEndpoints.DecryptV2);
+            answer = Read(response, DecryptJson.ReadBatchResponse, KamusEndpoints.DecryptV2);
             if (answer.Items is null || answer.Items.Count != ciphertexts.Count)
             {
                 throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.DecryptV2} answered {answer.Items?.Count ?? 0} results for {ciphertexts.Count} items.", response.Status);
@@ -317,7 +317,7 @@ internal sealed class KamusApi
 
             try
             {
-                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, new DecryptRequest { Data = ciphertexts[i] }, KamusProtocolJsonContext.Default.DecryptRequest, authenticated: true, ct).ConfigureAwait(false);
+                var response = await _transport.PostAsync(KamusEndpoints.DecryptV1, DecryptJson.Request(ciphertexts[i]), authenticated: true, ct).ConfigureAwait(false);
                 if (response.IsSuccess)
                 {
                     results[i] = DecryptOutcome.Success(ciphertexts[i], response.Text);
@@ -352,7 +352,7 @@ internal sealed class KamusApi
         if (!_upstreamServer)
         {
             _upstreamServer = true;
-            Log.ServerWithoutV2(_logger, endpoint, status);
+            KamusClientLog.ServerWithoutV2(_logger, endpoint, status);
         }
 
         return true;
@@ -360,11 +360,14 @@ internal sealed class KamusApi
 
     private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
 
-    private static T Deserialize<T>(KamusResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string endpoint)
+    private static T Deserialize<T>(KamusResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string endpoint) =>
+        Read(response, body => JsonSerializer.Deserialize(body, typeInfo), endpoint);
+
+    private static T Read<T>(KamusResponse response, Func<string, T?> read, string endpoint)
     {
         try
         {
-            return JsonSerializer.Deserialize(response.Body, typeInfo) ?? throw new JsonException("null");
+            return read(response.Body) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {

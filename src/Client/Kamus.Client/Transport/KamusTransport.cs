@@ -9,9 +9,6 @@ using Kamus.Client.Resilience;
 using Kamus.Client.Tokens;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Kamus.Client.Transport;
 
@@ -27,7 +24,7 @@ internal sealed class KamusTransport
     private readonly HttpClient _http;
     private readonly Uri _baseUrl;
     private readonly ITokenSource _tokens;
-    private readonly ResiliencePipeline<KamusResponse> _pipeline;
+    private readonly KamusResiliencePipeline _pipeline;
     private readonly CertificatePin? _pin;
     private readonly bool _pinConfigured;
     private readonly TimeProvider _time;
@@ -49,18 +46,21 @@ internal sealed class KamusTransport
         _pipeline = KamusResiliencePipeline.Create(options, logger);
     }
 
-    public async Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken)
+    public Task<KamusResponse> PostAsync<T>(string endpoint, T body, JsonTypeInfo<T> typeInfo, bool authenticated, CancellationToken cancellationToken) =>
+        PostAsync(endpoint, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo), authenticated, cancellationToken);
+
+    /// <summary>Posts a JSON body already written (and clears it once sent: it may hold a plaintext).</summary>
+    public async Task<KamusResponse> PostAsync(string endpoint, byte[] content, bool authenticated, CancellationToken cancellationToken)
     {
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus POST " + endpoint, ActivityKind.Client);
         activity?.SetTag("kamus.endpoint", endpoint);
-        var content = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
         try
         {
             var response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
             if (authenticated && response.Status == HttpStatusCode.Unauthorized)
             {
                 // The token may have been rotated under us: re-read it and try once more, and only once.
-                Log.TokenRejected(_logger, endpoint);
+                KamusClientLog.TokenRejected(_logger, endpoint);
                 _tokens.Invalidate();
                 response = await ExecuteAsync(endpoint, content, authenticated, cancellationToken).ConfigureAwait(false);
             }
@@ -83,7 +83,7 @@ internal sealed class KamusTransport
     /// <summary>An unauthenticated GET (the public key statements), with the same retries, timeouts and TLS checks as the POSTs.</summary>
     public async Task<KamusResponse> GetAsync(string endpoint, CancellationToken cancellationToken)
     {
-        using var activity = KamusClientDiagnostics.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
+        using var activity = KamusClientTelemetry.ActivitySource.StartActivity("Kamus GET " + KamusEndpoints.PublicKeysV2, ActivityKind.Client);
         var response = await ExecuteAsync(endpoint, content: null, authenticated: false, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("http.response.status_code", (int)response.Status);
         return response;
@@ -94,23 +94,18 @@ internal sealed class KamusTransport
     {
         var method = content is null ? "GET" : "POST";
         var url = ConnectionFailure.DisplayUrl(_baseUrl, endpoint);
-        var context = ResilienceContextPool.Shared.Get(url, cancellationToken);
         var state = new AttemptState(this, endpoint, content, authenticated) { Url = url };
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.Transport.AttemptAsync(s, ctx.CancellationToken), context, state).ConfigureAwait(false);
-            if (outcome.Exception is { } exception)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
-            }
-
-            return outcome.Result!;
+            // The operation key is the request URL: a retry's log line says where it goes.
+            return await _pipeline.ExecuteAsync(static (s, ct) => s.Transport.AttemptAsync(s, ct), state, url, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutRejectedException e)
+        // Polly's exceptions are recognised by the pipeline (catch clauses naming them would load Polly on every call).
+        catch (Exception e) when (KamusResiliencePipeline.IsTimeout(e))
         {
             throw TimedOut(url, state, e);
         }
-        catch (BrokenCircuitException e)
+        catch (Exception e) when (KamusResiliencePipeline.IsOpenCircuit(e))
         {
             throw new KamusException(KamusErrorKind.Unavailable, $"{method} {url} was not attempted: the circuit breaker is open after repeated failures.", innerException: e);
         }
@@ -131,10 +126,6 @@ internal sealed class KamusTransport
         {
             throw TimedOut(url, state, e);
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
     }
 
     private KamusException TimedOut(string url, AttemptState state, Exception e)
@@ -145,7 +136,8 @@ internal sealed class KamusTransport
 
     private static string Attempts(AttemptState state) => state.Attempts > 1 ? $", after {state.Attempts} attempts" : string.Empty;
 
-    private async ValueTask<Outcome<KamusResponse>> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
+    // One attempt: an answer of any status, or the exception (the pipeline decides what is retried).
+    private async Task<KamusResponse> AttemptAsync(AttemptState state, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var status = "error";
@@ -168,21 +160,29 @@ internal sealed class KamusTransport
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Log.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
-            return Outcome.FromResult(new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url });
+            KamusClientLog.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
+            return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url };
         }
         catch (Exception e)
         {
-            // Polly decides: transient failures are retried, cancellations become timeouts, the rest is rethrown.
+            // Kept to say what happened when the deadline passes; the pipeline decides whether to retry.
             state.LastFailure = e;
-            return Outcome.FromException<KamusResponse>(e);
+            throw;
         }
         finally
         {
             // The one GET names a service account in its path: it is tagged by its prefix, so names never become tag values.
+            // Guarded: without a listener, recording would still JIT the instruments' generic code at startup.
             var endpointTag = new KeyValuePair<string, object?>("endpoint", state.Content is null ? KamusEndpoints.PublicKeysV2 : state.Endpoint);
-            KamusClientDiagnostics.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
-            KamusClientDiagnostics.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+            if (KamusClientTelemetry.Requests.Enabled)
+            {
+                KamusClientTelemetry.Requests.Add(1, endpointTag, new KeyValuePair<string, object?>("status", status));
+            }
+
+            if (KamusClientTelemetry.RequestDuration.Enabled)
+            {
+                KamusClientTelemetry.RequestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, endpointTag);
+            }
         }
     }
 

@@ -1,8 +1,12 @@
+using Kamus.Configuration.Internal;
 using Kamus.Configuration;
 using Microsoft.Extensions.Configuration.KeyPerFile;
 using Microsoft.Extensions.FileProviders;
 
+// Extension methods live in the namespace of the type they extend, as Microsoft.Extensions' own do.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.Configuration;
+#pragma warning restore IDE0130
 
 /// <summary>Adds Kamus decryption to an <see cref="IConfigurationBuilder"/>.</summary>
 public static class KamusConfigurationBuilderExtensions

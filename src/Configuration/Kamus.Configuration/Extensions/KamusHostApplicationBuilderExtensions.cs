@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
+// Extension methods live in the namespace of the type they extend, as Microsoft.Extensions' own do.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.Hosting;
+#pragma warning restore IDE0130
 
 /// <summary>Adds Kamus to an <see cref="IHostApplicationBuilder"/> (<c>WebApplication.CreateBuilder()</c>, <c>Host.CreateApplicationBuilder()</c>).</summary>
 public static class KamusHostApplicationBuilderExtensions

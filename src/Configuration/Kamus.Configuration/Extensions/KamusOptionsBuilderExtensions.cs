@@ -3,7 +3,10 @@ using Kamus.Configuration.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
+// Extension methods live in the namespace of the type they extend, as Microsoft.Extensions' own do.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
 
 /// <summary>Options validation for values that come from Kamus.</summary>
 public static class KamusOptionsBuilderExtensions

@@ -8,7 +8,7 @@ namespace Kamus.KeyManagement.Aes;
 /// The in-process <see cref="IMasterKeyProvider"/>: 32-byte master keys held in pinned arrays, zeroed on dispose.
 /// Wrapping uses AES-256-GCM under <c>KeyDerivation.DeriveV2Key</c> of the master key, key id and identity.
 /// </summary>
-internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
+internal sealed class AesKeyRing : SynchronousMasterKeyProvider, IDisposable
 {
     private readonly Dictionary<string, byte[]> _keys;
 
@@ -38,24 +38,18 @@ internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public string CurrentKeyId { get; }
+    public override string CurrentKeyId { get; }
 
     /// <summary>The key ids, for the startup log.</summary>
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
 
     /// <inheritdoc />
-    public bool HasKey(string keyId) => _keys.ContainsKey(keyId);
+    public override bool HasKey(string keyId) => _keys.ContainsKey(keyId);
+
+
 
     /// <inheritdoc />
-    public ValueTask<byte[]> WrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Wrap(keyId, identity, plaintext.Span, associatedData.Span));
-
-    /// <inheritdoc />
-    public ValueTask<byte[]> UnwrapAsync(string keyId, ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, ReadOnlyMemory<byte> associatedData, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Unwrap(keyId, identity, wrapped.Span, associatedData.Span));
-
-    /// <summary>Wraps synchronously (the key is in process).</summary>
-    public byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    public override byte[] Wrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         Span<byte> kek = stackalloc byte[KeyDerivation.KeySize];
         Derive(keyId, identity, kek);
@@ -69,8 +63,8 @@ internal sealed class AesKeyRing : IMasterKeyProvider, IDisposable
         }
     }
 
-    /// <summary>Unwraps synchronously (the key is in process).</summary>
-    public byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
+    /// <inheritdoc />
+    public override byte[] Unwrap(string keyId, ServiceAccountIdentity identity, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData)
     {
         Span<byte> kek = stackalloc byte[KeyDerivation.KeySize];
         Derive(keyId, identity, kek);

@@ -62,7 +62,7 @@ internal sealed class AzureKeyVaultKms : ICloudKms
     /// <inheritdoc />
     public async ValueTask<(byte[] DataKey, byte[] Wrapped)> GenerateDataKeyAsync(ServiceAccountIdentity identity, CancellationToken cancellationToken)
     {
-        var key = await Call("get key", () => Connection.Keys.CurrentAsync(KeyIdCreator.Create(identity), identity.ToString(), cancellationToken));
+        var key = await Call("get key", () => Connection.Keys.CurrentAsync(KeyIdCreator.Create(identity), identity.ToString(), cancellationToken)).ConfigureAwait(false);
         var dataKey = RandomNumberGenerator.GetBytes(KeyDerivation.KeySize);
         using var rsa = RSA.Create(key.PublicKey);
         return (dataKey, FormatWrapped(key.Version, rsa.Encrypt(dataKey, RSAEncryptionPadding.OaepSHA256)));
@@ -110,7 +110,7 @@ internal sealed class AzureKeyVaultKms : ICloudKms
     {
         try
         {
-            return await call();
+            return await call().ConfigureAwait(false);
         }
         catch (KeyVaultRequestException e) when (e.IsRefusal && operation != "get key")
         {

@@ -41,7 +41,7 @@ internal sealed partial class KeyVaultAccountKeys
         var now = _time.GetUtcNow();
         if (_keys.TryGetValue(name, out var cached) && cached.Expires > now)
         {
-            return await cached.Key.WaitAsync(cancellationToken);
+            return await cached.Key.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_keys.Count >= MaxCachedKeys)
@@ -53,7 +53,7 @@ internal sealed partial class KeyVaultAccountKeys
         var winner = cached is null ? _keys.GetOrAdd(name, entry) : _keys.TryUpdate(name, entry, cached) ? entry : _keys.GetOrAdd(name, entry);
         try
         {
-            return await winner.Key.WaitAsync(cancellationToken);
+            return await winner.Key.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -66,10 +66,10 @@ internal sealed partial class KeyVaultAccountKeys
     private async Task<KeyVaultKey> FetchOrCreateAsync(string name, string account)
     {
         // Not tied to one request's cancellation: concurrent callers share this lookup.
-        var key = await _client.GetKeyAsync(name, CancellationToken.None);
+        var key = await _client.GetKeyAsync(name, CancellationToken.None).ConfigureAwait(false);
         if (key is null)
         {
-            key = await _client.CreateKeyAsync(name, _keyType, _keySize, CancellationToken.None);
+            key = await _client.CreateKeyAsync(name, _keyType, _keySize, CancellationToken.None).ConfigureAwait(false);
             LogCreated(_logger, name, account, _keyType, _keySize);
         }
 

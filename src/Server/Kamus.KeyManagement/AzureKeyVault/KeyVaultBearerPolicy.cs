@@ -39,8 +39,8 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         var vault = message.Request.Uri.ToUri();
         if (Volatile.Read(ref _challenge) is { } known)
         {
-            await AuthorizeAsync(message, known, claims: null, refresh: false);
-            await ProcessNextAsync(message, pipeline);
+            await AuthorizeAsync(message, known, claims: null, refresh: false).ConfigureAwait(false);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
             if (message.Response.Status != 401)
             {
                 return;
@@ -51,36 +51,36 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
             // challenge and token. Either way, one more try.
             if (KeyVaultChallenge.TryParseClaims(Header(message)) is { } claims)
             {
-                await AuthorizeAsync(message, known, claims, refresh: true);
+                await AuthorizeAsync(message, known, claims, refresh: true).ConfigureAwait(false);
             }
             else if (ReadChallenge(message, vault) is { } renewed)
             {
-                await AuthorizeAsync(message, renewed, claims: null, refresh: true);
+                await AuthorizeAsync(message, renewed, claims: null, refresh: true).ConfigureAwait(false);
             }
             else
             {
                 return;
             }
 
-            await ProcessNextAsync(message, pipeline);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
             return;
         }
 
         // No challenge yet: send nothing secret to learn what the vault wants.
         var content = message.Request.Content;
         message.Request.Content = null;
-        await ProcessNextAsync(message, pipeline);
+        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         message.Request.Content = content;
         if (message.Response.Status == 401 && ReadChallenge(message, vault) is { } challenge)
         {
-            await AuthorizeAsync(message, challenge, claims: null, refresh: false);
+            await AuthorizeAsync(message, challenge, claims: null, refresh: false).ConfigureAwait(false);
         }
         else if (content is null)
         {
             return;
         }
 
-        await ProcessNextAsync(message, pipeline);
+        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
     }
 
     private static string? Header(HttpMessage message) =>
@@ -111,7 +111,7 @@ internal sealed class KeyVaultBearerPolicy : HttpPipelinePolicy
         if (refresh || cached is null || cached.Challenge != challenge || cached.Token.ExpiresOn - RefreshMargin <= now)
         {
             var credential = _credentialForTenant(challenge.TenantId);
-            var token = await credential.GetTokenAsync(new TokenRequestContext([challenge.Scope], claims: claims), message.CancellationToken);
+            var token = await credential.GetTokenAsync(new TokenRequestContext([challenge.Scope], claims: claims), message.CancellationToken).ConfigureAwait(false);
             cached = new CachedToken(challenge, token);
             Volatile.Write(ref _token, cached);
         }

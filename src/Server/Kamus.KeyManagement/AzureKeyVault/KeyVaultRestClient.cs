@@ -37,7 +37,7 @@ internal sealed class KeyVaultRestClient
     public async ValueTask<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken)
     {
         using var message = CreateMessage(RequestMethod.Get, name, null, null);
-        using var document = await SendAsync(message, "get", name, notFoundIsNull: true, cancellationToken);
+        using var document = await SendAsync(message, "get", name, notFoundIsNull: true, cancellationToken).ConfigureAwait(false);
         return document is null ? null : KeyVaultKey.Read(name, document.RootElement);
     }
 
@@ -62,7 +62,7 @@ internal sealed class KeyVaultRestClient
 
         using var message = CreateMessage(RequestMethod.Post, name, null, "create");
         message.Request.Content = RequestContent.Create(body.WrittenMemory);
-        using var document = await SendAsync(message, "create", name, notFoundIsNull: false, cancellationToken);
+        using var document = await SendAsync(message, "create", name, notFoundIsNull: false, cancellationToken).ConfigureAwait(false);
         return KeyVaultKey.Read(name, document!.RootElement);
     }
 
@@ -84,7 +84,7 @@ internal sealed class KeyVaultRestClient
 
         using var message = CreateMessage(RequestMethod.Post, name, version, operation);
         message.Request.Content = RequestContent.Create(body.WrittenMemory);
-        using var document = await SendAsync(message, operation, name, notFoundIsNull: false, cancellationToken);
+        using var document = await SendAsync(message, operation, name, notFoundIsNull: false, cancellationToken).ConfigureAwait(false);
         try
         {
             return document!.RootElement.TryGetProperty("value", out var result) && result.ValueKind == JsonValueKind.String
@@ -131,7 +131,7 @@ internal sealed class KeyVaultRestClient
     {
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken);
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException)
         {

@@ -14,10 +14,10 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
 {
     /// <summary>One outcome per item, in order.</summary>
     /// <exception cref="MasterKeyUnavailableException">A key backend failed; nothing was re-encrypted.</exception>
-    public async ValueTask<RewrapOutcome[]> RewrapAsync(ServiceAccountIdentity identity, IReadOnlyList<string?> items, CancellationToken cancellationToken = default)
+    public async ValueTask<RewrapItemResult[]> RewrapAsync(ServiceAccountIdentity identity, IReadOnlyList<string?> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var outcomes = new RewrapOutcome[items.Count];
+        var outcomes = new RewrapItemResult[items.Count];
         var opened = new Dictionary<string, string>(StringComparer.Ordinal);
         var contexts = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var scope = new DataKeyScope())
@@ -25,9 +25,10 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
             for (var i = 0; i < items.Count; i++)
             {
                 // A bare wrapped key decrypts to its data key, which is not a value: re-encrypting it would make one.
-                if (CiphertextParser.TryParse(items[i], out var parsed, out _) && parsed.Format == CiphertextFormat.V2WrappedKey)
+                var readable = CiphertextParser.TryParse(items[i], out var parsed, out _);
+                if (readable && parsed!.Format == CiphertextFormat.V2WrappedKey)
                 {
-                    outcomes[i] = new RewrapOutcome(null, DecryptResult.Invalid("a wrapped data key is not a value"));
+                    outcomes[i] = new RewrapItemResult(null, DecryptResult.Invalid("a wrapped data key is not a value"));
                     continue;
                 }
 
@@ -45,7 +46,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
                 }
                 else
                 {
-                    outcomes[i] = new RewrapOutcome(null, result);
+                    outcomes[i] = new RewrapItemResult(null, result);
                 }
             }
         }
@@ -54,7 +55,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
         {
             foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts.Count == 0 ? null : contexts, cancellationToken).ConfigureAwait(false))
             {
-                outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapOutcome(ciphertext, default);
+                outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapItemResult(ciphertext, default);
             }
         }
 

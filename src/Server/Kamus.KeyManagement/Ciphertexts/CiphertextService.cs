@@ -62,13 +62,17 @@ internal sealed class CiphertextService
         }
     }
 
+    /// <summary>Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>), unbound.</summary>
+    public ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken = default) =>
+        EncryptManyAsync(identity, items, contexts: null, cancellationToken);
+
     /// <summary>
     /// Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>). Items named in
     /// <paramref name="contexts"/> are bound to their <see cref="CiphertextContext"/>: a bound data key opens only for
     /// its context, so each distinct context gets a data key of its own (v2 format only).
     /// </summary>
     /// <exception cref="ArgumentException">A context is invalid, or contexts were given under the upstream format.</exception>
-    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts = null, CancellationToken cancellationToken = default)
+    public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         var result = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
@@ -161,7 +165,7 @@ internal sealed class CiphertextService
                 var (bytes, failure) = await UnwrapV2KeyAsync(identity, parsed, cancellationToken).ConfigureAwait(false);
                 return bytes is null ? failure : DecryptResult.Success(ToBase64AndZero(bytes));
             case CiphertextFormat.OfflineValue:
-                return OfflineDecryption.Decrypt(_offline, identity, parsed);
+                return OfflineDecryption.Decrypt(_offline, identity, parsed, forKamusSecret: kamusSecretContext is not null);
             default:
                 return await DecryptEnvelopeAsync(identity, parsed, scope, cancellationToken).ConfigureAwait(false);
         }

@@ -21,7 +21,8 @@ internal static class OfflineDecryption
     /// <param name="ring">The server's offline keys; <see langword="null"/> when offline encryption is not configured.</param>
     /// <param name="identity">The authenticated caller.</param>
     /// <param name="value">A parsed offline value.</param>
-    public static DecryptResult Decrypt(OfflineKeyRing? ring, ServiceAccountIdentity identity, ParsedCiphertext value)
+    /// <param name="forKamusSecret">Whether the KamusSecret controller asks (it checked the context already); otherwise a KamusSecret-bound value is refused.</param>
+    public static DecryptResult Decrypt(OfflineKeyRing? ring, ServiceAccountIdentity identity, ParsedCiphertext value, bool forKamusSecret = false)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (ring is null)
@@ -43,7 +44,7 @@ internal static class OfflineDecryption
                 $"the value names key epoch {epoch}, newer than this server's current epoch {ring.CurrentEpoch} (KeyManagement:Offline:CurrentEpoch)"));
         }
 
-        if (CiphertextContext.IsKamusSecret(value.Context))
+        if (!forKamusSecret && CiphertextContext.IsKamusSecret(value.Context))
         {
             // Only the KamusSecret controller decrypts values bound to a KamusSecret, never a pod.
             return DecryptResult.Forbidden;

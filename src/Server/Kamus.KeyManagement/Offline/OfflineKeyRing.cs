@@ -83,10 +83,10 @@ internal sealed class OfflineKeyRing : IDisposable
                 $"{OfflineKeyOptions.SectionName}:Seed and {OfflineKeyOptions.SectionName}:SigningKey are set together; make both with 'Kamus.Server offline-keys-generate'.");
         }
 
-        var seed = await OfflineSecret.UnwrapAsync(provider, OfflineSecret.SeedPurpose, options.Seed!, $"{OfflineKeyOptions.SectionName}:Seed", cancellationToken);
+        var seed = await OfflineSecret.UnwrapAsync(provider, OfflineSecret.SeedPurpose, options.Seed!, $"{OfflineKeyOptions.SectionName}:Seed", cancellationToken).ConfigureAwait(false);
         try
         {
-            var signing = await OfflineSecret.UnwrapAsync(provider, OfflineSecret.SigningKeyPurpose, options.SigningKey!, $"{OfflineKeyOptions.SectionName}:SigningKey", cancellationToken);
+            var signing = await OfflineSecret.UnwrapAsync(provider, OfflineSecret.SigningKeyPurpose, options.SigningKey!, $"{OfflineKeyOptions.SectionName}:SigningKey", cancellationToken).ConfigureAwait(false);
             try
             {
                 return new OfflineKeyRing(seed, SigningKeyFrom(signing), options.CurrentEpoch, options.StatementLifetime, insecure: false);

@@ -25,7 +25,7 @@ internal static class OfflineKeysAdminCommand
         var only = configuration["only"];
         if (only is not (null or "seed" or "signing-key"))
         {
-            await error.WriteLineAsync($"usage: {Name} [--only seed|signing-key] [--KeyManagement:...=...]: wraps new secrets with the configured key provider.");
+            await error.WriteLineAsync($"usage: {Name} [--only seed|signing-key] [--KeyManagement:...=...]: wraps new secrets with the configured key provider.").ConfigureAwait(false);
             return 2;
         }
 
@@ -36,25 +36,25 @@ internal static class OfflineKeysAdminCommand
             using var keys = KeyMaterial.Load(options, developmentMode: false);
             if (only is null or "seed")
             {
-                var seed = await OfflineSecret.GenerateAsync(keys.Provider, OfflineSecret.SeedPurpose, cancellationToken);
-                await output.WriteLineAsync($"KeyManagement__Offline__Seed={seed}");
+                var seed = await OfflineSecret.GenerateAsync(keys.Provider, OfflineSecret.SeedPurpose, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"KeyManagement__Offline__Seed={seed}").ConfigureAwait(false);
             }
 
             if (only is null or "signing-key")
             {
-                var signing = await OfflineSecret.GenerateAsync(keys.Provider, OfflineSecret.SigningKeyPurpose, cancellationToken);
-                await output.WriteLineAsync($"KeyManagement__Offline__SigningKey={signing}");
+                var signing = await OfflineSecret.GenerateAsync(keys.Provider, OfflineSecret.SigningKeyPurpose, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"KeyManagement__Offline__SigningKey={signing}").ConfigureAwait(false);
             }
 
             await error.WriteLineAsync(
                 $"Wrapped under master key '{keys.Provider.CurrentKeyId}'. Store these settings like the master key's (a Secret), restart the servers, " +
                 "and publish the signer fingerprint the server logs at start (or 'kamus publickey fetch' prints) for users to pin. " +
-                "A new seed changes every account's key pairs: values made with the old seed no longer decrypt.");
+                "A new seed changes every account's key pairs: values made with the old seed no longer decrypt.").ConfigureAwait(false);
             return 0;
         }
         catch (KamusSettingsException e)
         {
-            await error.WriteLineAsync($"{Name}: {e.Message}");
+            await error.WriteLineAsync($"{Name}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
     }

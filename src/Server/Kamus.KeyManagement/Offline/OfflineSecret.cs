@@ -36,7 +36,7 @@ internal static class OfflineSecret
         try
         {
             var keyId = provider.CurrentKeyId;
-            var wrapped = await provider.WrapAsync(keyId, WrappingIdentity, secret, AssociatedData(purpose, keyId), cancellationToken);
+            var wrapped = await provider.WrapAsync(keyId, WrappingIdentity, secret, AssociatedData(purpose, keyId), cancellationToken).ConfigureAwait(false);
             return string.Join('.', purpose, "v1", keyId, Base64Url.EncodeToString(wrapped));
         }
         finally
@@ -65,7 +65,7 @@ internal static class OfflineSecret
         byte[] secret;
         try
         {
-            secret = await provider.UnwrapAsync(keyId, WrappingIdentity, wrapped, AssociatedData(purpose, keyId), cancellationToken);
+            secret = await provider.UnwrapAsync(keyId, WrappingIdentity, wrapped, AssociatedData(purpose, keyId), cancellationToken).ConfigureAwait(false);
         }
         catch (CryptographicException e)
         {

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.RateLimiting;
-using Kamus.Wire.Identity;
-using Kamus.Server.Audit;
 using Kamus.Server.Configuration;
+using Kamus.Server.Diagnostics;
+using Kamus.Server.Endpoints;
+using Kamus.Wire.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -23,6 +25,7 @@ internal readonly record struct CallerAuthentication(ServiceAccountIdentity? Ide
 /// tokens for a short while; concurrent requests with the same uncached token share one review), only service accounts
 /// are accepted, and the default service account is refused. A token over <see cref="TokenOptions.MaxLength"/> is refused
 /// unreviewed, and each client may cause at most <see cref="RateLimitOptions.TokenReviewsPerMinute"/> reviews.
+/// Refusals are counted by reason.
 /// </summary>
 internal sealed class CallerAuthenticator : IDisposable
 {
@@ -31,13 +34,13 @@ internal sealed class CallerAuthenticator : IDisposable
     private readonly ConcurrentDictionary<TokenDigest, Task<TokenReviewResult>> _inFlight = new();
     private readonly ITokenReviewer _reviewer;
     private readonly ReviewCache _cache;
-    private readonly ServerMetrics _metrics;
+    private readonly KamusServerTelemetry _metrics;
     private readonly int _maxTokenLength;
     private readonly bool _allowDefaultServiceAccount;
     private readonly PartitionedRateLimiter<HttpContext> _reviewLimiter;
 
     /// <summary>Creates the authenticator.</summary>
-    public CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+    public CallerAuthenticator(ITokenReviewer reviewer, ReviewCache cache, KamusServerTelemetry metrics, IOptions<KamusServerOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _reviewer = reviewer;
@@ -48,31 +51,47 @@ internal sealed class CallerAuthenticator : IDisposable
         _reviewLimiter = ClientRateLimiter.Create(options.Value.RateLimits.TokenReviewsPerMinute);
     }
 
-    /// <summary>Authenticates the request's bearer token.</summary>
+    /// <summary>Authenticates the request's bearer token; refusals are counted by reason.</summary>
     public async ValueTask<CallerAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, reason) = await AuthenticateCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        if (reason is not null)
+        {
+            _metrics.Refusal(reason);
+        }
+
+        return caller;
+    }
+
+    /// <summary>Releases the rate limiter.</summary>
+    public void Dispose() => _reviewLimiter.Dispose();
+
+    private async ValueTask<(CallerAuthentication Caller, string? RefusalReason)> AuthenticateCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers[HeaderNames.Authorization];
         string? value = header.Count == 1 ? header[0] : null;
         if (value is null || value.Length <= BearerPrefix.Length || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+            return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken), "missing_token");
         }
 
         var tokenSpan = value.AsSpan(BearerPrefix.Length).Trim();
         if (tokenSpan.IsEmpty)
         {
-            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken);
+            return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.MissingToken), "missing_token");
         }
 
         if (tokenSpan.Length > _maxTokenLength)
         {
             // No TokenReview is worth a megabyte of header: refused before hashing or sending it anywhere.
-            return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+            return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken), "token_too_long");
         }
 
         var digest = TokenDigest.Of(tokenSpan);
-        if (_cache.TryGet(digest, out var cached))
+        var hit = _cache.TryGet(digest, out var cached);
+        _metrics.CacheLookup(hit);
+        if (hit)
         {
             return Accept(cached);
         }
@@ -82,7 +101,7 @@ internal sealed class CallerAuthenticator : IDisposable
             using var lease = _reviewLimiter.AttemptAcquire(request.HttpContext);
             if (!lease.IsAcquired)
             {
-                return new CallerAuthentication(null, StatusCodes.Status429TooManyRequests, ErrorMessages.TooManyRequests, ClientRateLimiter.RetryAfterSeconds(lease));
+                return (new CallerAuthentication(null, StatusCodes.Status429TooManyRequests, ErrorMessages.TooManyRequests, ClientRateLimiter.RetryAfterSeconds(lease)), "rate_limited");
             }
 
             review = await ReviewOnceAsync(digest, tokenSpan.ToString()).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -93,13 +112,13 @@ internal sealed class CallerAuthenticator : IDisposable
             case ReviewOutcome.Authenticated when review.Identity is { } identity:
                 return Accept(identity);
             case ReviewOutcome.NotServiceAccount:
-                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden);
+                return (new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden), "not_service_account");
             case ReviewOutcome.NotPodBound:
-                return new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.NotPodBound);
+                return (new CallerAuthentication(null, StatusCodes.Status403Forbidden, ErrorMessages.NotPodBound), "not_pod_bound");
             case ReviewOutcome.Unavailable:
-                return new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable);
+                return (new CallerAuthentication(null, StatusCodes.Status503ServiceUnavailable, ErrorMessages.KubernetesUnavailable), "token_review_unavailable");
             default:
-                return new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken);
+                return (new CallerAuthentication(null, StatusCodes.Status401Unauthorized, ErrorMessages.InvalidToken), "invalid_token");
         }
     }
 
@@ -121,11 +140,22 @@ internal sealed class CallerAuthenticator : IDisposable
     {
         try
         {
-            _metrics.Review();
-            var review = await _reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            TokenReviewResult review;
+            try
+            {
+                review = await _reviewer.ReviewAsync(token, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                _metrics.Review("error", Stopwatch.GetElapsedTime(started));
+                throw;
+            }
+
+            _metrics.Review(ReviewResultTag(review.Outcome), Stopwatch.GetElapsedTime(started));
             if (review is { Outcome: ReviewOutcome.Authenticated, Identity: { } identity })
             {
-                _cache.Add(digest, identity, review.ExpiresAt ?? JwtExpiry.Read(token));
+                _cache.Add(digest, identity, review.ExpiresAt ?? JwtPayload.ReadExpiry(token));
             }
             else
             {
@@ -144,11 +174,17 @@ internal sealed class CallerAuthenticator : IDisposable
         }
     }
 
-    /// <summary>Releases the rate limiter.</summary>
-    public void Dispose() => _reviewLimiter.Dispose();
-
-    private CallerAuthentication Accept(ServiceAccountIdentity identity) =>
+    private (CallerAuthentication, string?) Accept(ServiceAccountIdentity identity) =>
         identity.IsDefaultServiceAccount && !_allowDefaultServiceAccount
-            ? new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden)
-            : new CallerAuthentication(identity, StatusCodes.Status200OK, null);
+            ? (new CallerAuthentication(identity, StatusCodes.Status403Forbidden, ErrorMessages.Forbidden), "default_service_account")
+            : (new CallerAuthentication(identity, StatusCodes.Status200OK, null), null);
+
+    private static string ReviewResultTag(ReviewOutcome outcome) => outcome switch
+    {
+        ReviewOutcome.Authenticated => "authenticated",
+        ReviewOutcome.NotServiceAccount => "not_service_account",
+        ReviewOutcome.NotPodBound => "not_pod_bound",
+        ReviewOutcome.Unavailable => "unavailable",
+        _ => "unauthenticated",
+    };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Kamus.Server.Endpoints;
 
 namespace Kamus.Server.Authentication;
 

@@ -1,8 +1,9 @@
-using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kamus.Wire.Identity;
+using k8s;
 using Kamus.Server.Configuration;
+using Kamus.Server.Diagnostics;
+using Kamus.Wire.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Authentication;
@@ -13,7 +14,7 @@ namespace Kamus.Server.Authentication;
 /// never followed (a redirected POST would carry the token elsewhere). Only users in the <c>system:serviceaccounts</c>
 /// group named <c>system:serviceaccount:&lt;namespace&gt;:&lt;name&gt;</c> are service accounts.
 /// </summary>
-internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
+internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
 {
     /// <summary>The group every service account's token review names.</summary>
     public const string ServiceAccountsGroup = "system:serviceaccounts";
@@ -59,17 +60,17 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogUnavailable(_logger, "timed out");
+            KamusServerLog.TokenReviewUnavailable(_logger, "timed out");
             return TokenReviewResult.Unavailable;
         }
         catch (HttpOperationException e)
         {
-            LogUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
+            KamusServerLog.TokenReviewUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
             return TokenReviewResult.Unavailable;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            LogUnavailable(_logger, e.GetType().Name);
+            KamusServerLog.TokenReviewUnavailable(_logger, e.GetType().Name);
             return TokenReviewResult.Unavailable;
         }
 
@@ -101,17 +102,17 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogUnavailable(_logger, "timed out");
+            KamusServerLog.TokenReviewUnavailable(_logger, "timed out");
             return false;
         }
         catch (HttpOperationException e)
         {
-            LogUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
+            KamusServerLog.TokenReviewUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
             return false;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            LogUnavailable(_logger, e.GetType().Name);
+            KamusServerLog.TokenReviewUnavailable(_logger, e.GetType().Name);
             return false;
         }
     }
@@ -178,7 +179,4 @@ internal partial class KubernetesTokenReviewer : ITokenReviewer, IDisposable
                 throw new InvalidOperationException($"Cannot turn off redirects on {handler.GetType().Name}.");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The Kubernetes TokenReview API is unavailable: {Reason}.")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
 }

@@ -11,7 +11,7 @@ namespace Kamus.Server.Endpoints;
 /// The prelude and the refusals of the endpoints that act as the caller's service account (decrypt, rewrap): the
 /// token is reviewed before the body is read, and every answer is counted and audited.
 /// </summary>
-internal sealed class AuthenticatedRequests(CallerAuthenticator authenticator, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options)
+internal sealed class AuthenticatedRequests(CallerAuthenticator authenticator, AuditLog audit, IOptions<KamusServerOptions> options)
 {
     /// <summary>The request limits.</summary>
     public LimitsOptions Limits { get; } = options.Value.Limits;
@@ -59,7 +59,6 @@ internal sealed class AuthenticatedRequests(CallerAuthenticator authenticator, A
     /// <summary>Counts and audits an answered request.</summary>
     public void Record(HttpContext context, string path, string action, ServiceAccountIdentity? identity, string outcome, string fingerprint)
     {
-        metrics.Request(path, context.Response.StatusCode);
         audit.Write(context, action, identity, outcome, fingerprint);
     }
 }

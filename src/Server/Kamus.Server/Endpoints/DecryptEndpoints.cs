@@ -2,6 +2,7 @@ using Kamus.Wire.Formats;
 using Kamus.Wire.Protocol;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.KeyManagement;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Endpoints;
 
@@ -35,7 +36,7 @@ internal sealed class DecryptEndpoints(AuthenticatedRequests requests, Ciphertex
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V1Path, e.Reason);
             await requests.RefuseAsync(context, V1Path, "decrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
             return;
         }
@@ -94,7 +95,7 @@ internal sealed class DecryptEndpoints(AuthenticatedRequests requests, Ciphertex
         catch (MasterKeyUnavailableException e)
         {
             // The whole batch: the caller retries it, rather than take items the backend could not answer as refusals.
-            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, V2Path, e.Reason);
             await requests.RefuseAsync(context, V2Path, "decrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, "-", e.Reason);
             return;
         }

@@ -1,15 +1,16 @@
-using Kamus.Wire.Formats;
-using Kamus.Wire.Protocol;
-using Kamus.Server.Audit;
-using Kamus.Server.Configuration;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.KeyManagement;
+using Kamus.Server.Audit;
+using Kamus.Server.Configuration;
+using Kamus.Server.Diagnostics;
+using Kamus.Wire.Formats;
+using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Server.Endpoints;
 
 /// <summary><c>POST /api/v1/encrypt</c> (upstream) and <c>POST /api/v2/encrypt</c> (batch, one shared data key).</summary>
-internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, ServerMetrics metrics, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
+internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog audit, IOptions<KamusServerOptions> options, ILogger<EncryptEndpoints> logger)
 {
     public const string V1Path = "/api/v1/encrypt";
     public const string V2Path = "/api/v2/encrypt";
@@ -46,8 +47,7 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V1Path, e.Reason);
-            await RefuseAsync(context, V1Path, "encrypt", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            await RefuseUnavailableAsync(context, V1Path, "encrypt", identity, e);
             return;
         }
         await HttpAnswers.WriteTextAsync(context, StatusCodes.Status200OK, ciphertext);
@@ -104,12 +104,18 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, V2Path, e.Reason);
-            await RefuseAsync(context, V2Path, "encrypt-batch", StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
+            await RefuseUnavailableAsync(context, V2Path, "encrypt-batch", identity, e);
             return;
         }
         await HttpAnswers.WriteJsonAsync(context, new BatchEncryptResponse { Items = items }, KamusProtocolJsonContext.Default.BatchEncryptResponse);
         Record(context, V2Path, "encrypt-batch", identity, $"ok items={items.Count}", audit.IsEnabled ? Fingerprints.Of(items.Values) : "-");
+    }
+
+    /// <summary>The master-key backend failed: an error line, and 503 with a short message naming the reason.</summary>
+    private Task RefuseUnavailableAsync(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity identity, MasterKeyUnavailableException e)
+    {
+        KamusServerLog.MasterKeyUnavailable(logger, path, e.Reason);
+        return RefuseAsync(context, path, action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, identity, e.Reason);
     }
 
     // Bound values are v2 only; every context names a requested item and is a valid context.
@@ -136,7 +142,6 @@ internal sealed class EncryptEndpoints(CiphertextService ciphertexts, AuditLog a
 
     private void Record(HttpContext context, string path, string action, Kamus.Wire.Identity.ServiceAccountIdentity? identity, string outcome, string fingerprints)
     {
-        metrics.Request(path, context.Response.StatusCode);
         audit.Write(context, action, identity, outcome, fingerprints);
     }
 }

@@ -1,4 +1,4 @@
-namespace Kamus.Server;
+namespace Kamus.Server.Endpoints;
 
 /// <summary>The short, stable answer bodies. They name reasons, never values, tokens or keys.</summary>
 internal static class ErrorMessages

@@ -1,10 +1,12 @@
+using Kamus.Server.Diagnostics;
+
 namespace Kamus.Server.Endpoints;
 
 /// <summary>
 /// The global exception handler: any unexpected failure is answered with a short text (never a stack trace) and
 /// logged by exception type only, since messages of low-level exceptions may quote input.
 /// </summary>
-internal sealed partial class ErrorShieldMiddleware(RequestDelegate next, ILogger<ErrorShieldMiddleware> logger)
+internal sealed class ErrorShieldMiddleware(RequestDelegate next, ILogger<ErrorShieldMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,12 +25,9 @@ internal sealed partial class ErrorShieldMiddleware(RequestDelegate next, ILogge
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            LogUnexpected(logger, e.GetType().FullName ?? "?", context.Request.Path);
+            KamusServerLog.Unexpected(logger, e.GetType().FullName ?? "?", context.Request.Path);
             context.Response.Clear();
             await HttpAnswers.WriteTextAsync(context, StatusCodes.Status500InternalServerError, ErrorMessages.InternalError);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} while serving {Path}.")]
-    private static partial void LogUnexpected(ILogger logger, string exceptionType, string path);
 }

@@ -8,7 +8,7 @@ namespace Kamus.Server.Endpoints;
 /// <c>GET /api/v2/publickeys/{namespace}/{serviceAccount}</c>: the account's signed offline key statement. Like
 /// encryption it needs no token: a statement only lets its holder encrypt for the account.
 /// </summary>
-internal sealed class PublicKeyEndpoints(OfflineKeyRing? ring, TimeProvider time, AuditLog audit, ServerMetrics metrics)
+internal sealed class PublicKeyEndpoints(OfflineKeyRing? ring, TimeProvider time, AuditLog audit)
 {
     public const string Route = KamusEndpoints.PublicKeysV2 + "/{namespace}/{serviceAccount}";
 
@@ -40,7 +40,6 @@ internal sealed class PublicKeyEndpoints(OfflineKeyRing? ring, TimeProvider time
 
     private void Record(HttpContext context, string outcome, Kamus.Wire.Identity.ServiceAccountIdentity? identity)
     {
-        metrics.Request(KamusEndpoints.PublicKeysV2, context.Response.StatusCode);
         audit.Write(context, Action, identity, outcome, "-");
     }
 }

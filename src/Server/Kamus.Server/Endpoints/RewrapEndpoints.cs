@@ -1,6 +1,7 @@
 using Kamus.KeyManagement;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Wire.Protocol;
+using Kamus.Server.Diagnostics;
 
 namespace Kamus.Server.Endpoints;
 
@@ -49,14 +50,14 @@ internal sealed class RewrapEndpoints(AuthenticatedRequests requests, Ciphertext
             return;
         }
 
-        RewrapOutcome[] outcomes;
+        RewrapItemResult[] outcomes;
         try
         {
             outcomes = await rewrapper.RewrapAsync(caller, body.Items, context.RequestAborted);
         }
         catch (MasterKeyUnavailableException e)
         {
-            MasterKeyUnavailableLog.Write(logger, Path, e.Reason);
+            KamusServerLog.MasterKeyUnavailable(logger, Path, e.Reason);
             await requests.RefuseAsync(context, Path, Action, StatusCodes.Status503ServiceUnavailable, ErrorMessages.MasterKeyUnavailable, caller, "-", e.Reason);
             return;
         }

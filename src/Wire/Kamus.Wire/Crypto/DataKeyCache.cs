@@ -14,10 +14,16 @@ internal sealed class DataKeyCache : IDisposable
     private readonly int _capacity;
     private readonly TimeSpan _timeToLive;
     private readonly TimeProvider _time;
-    private readonly Dictionary<(CiphertextFormat Format, string Key), LinkedListNode<Entry>> _entries = [];
+
+    // One dictionary per format, by text key: a (format, text) tuple key would make the dictionary's generic code a
+    // value-type instantiation, compiled by the JIT on a client's first decrypt (a cold-start cost).
+    private readonly Dictionary<string, LinkedListNode<Entry>>?[] _entries = new Dictionary<string, LinkedListNode<Entry>>?[FormatSlots];
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _gate = new();
     private bool _disposed;
+
+    /// <summary>More than <see cref="CiphertextFormat"/> has members (a constant: counting them is reflection at startup).</summary>
+    internal const int FormatSlots = 8;
 
     /// <summary>Creates a cache of at most <paramref name="capacity"/> keys, each kept at most <paramref name="timeToLive"/> (none: until evicted).</summary>
     public DataKeyCache(int capacity, TimeSpan? timeToLive = null, TimeProvider? timeProvider = null)
@@ -40,7 +46,7 @@ internal sealed class DataKeyCache : IDisposable
         {
             lock (_gate)
             {
-                return _entries.Count;
+                return _recency.Count;
             }
         }
     }
@@ -51,7 +57,7 @@ internal sealed class DataKeyCache : IDisposable
         DataKey? expired = null;
         lock (_gate)
         {
-            if (!_disposed && _entries.TryGetValue((format, cacheKey), out var node))
+            if (!_disposed && _entries[(int)format] is { } entries && entries.TryGetValue(cacheKey, out var node))
             {
                 if (_time.GetUtcNow() < node.Value.ExpiresAt)
                 {
@@ -62,7 +68,7 @@ internal sealed class DataKeyCache : IDisposable
                 }
 
                 _recency.Remove(node);
-                _entries.Remove((format, cacheKey));
+                entries.Remove(cacheKey);
                 expired = node.Value.Key;
             }
         }
@@ -79,19 +85,20 @@ internal sealed class DataKeyCache : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_entries.TryGetValue((format, cacheKey), out var existing))
+            var entries = _entries[(int)format] ??= new(StringComparer.Ordinal);
+            if (entries.TryGetValue(cacheKey, out var existing))
             {
                 evicted = key;
                 key = existing.Value.Key;
             }
             else
             {
-                _entries[(format, cacheKey)] = _recency.AddFirst(new Entry((format, cacheKey), key, ExpiryFrom(_time.GetUtcNow())));
-                if (_entries.Count > _capacity)
+                entries[cacheKey] = _recency.AddFirst(new Entry(format, cacheKey, key, ExpiryFrom(_time.GetUtcNow())));
+                if (_recency.Count > _capacity)
                 {
                     var last = _recency.Last!;
                     _recency.RemoveLast();
-                    _entries.Remove(last.Value.Id);
+                    _entries[(int)last.Value.Format]!.Remove(last.Value.CacheKey);
                     evicted = last.Value.Key;
                 }
             }
@@ -114,7 +121,7 @@ internal sealed class DataKeyCache : IDisposable
 
             _disposed = true;
             keys = [.. _recency.Select(e => e.Key)];
-            _entries.Clear();
+            Array.Clear(_entries);
             _recency.Clear();
         }
 
@@ -130,7 +137,7 @@ internal sealed class DataKeyCache : IDisposable
     private DateTimeOffset ExpiryFrom(DateTimeOffset now) =>
         _timeToLive == TimeSpan.MaxValue || DateTimeOffset.MaxValue - now <= _timeToLive ? DateTimeOffset.MaxValue : now + _timeToLive;
 
-    private sealed record Entry((CiphertextFormat Format, string Key) Id, DataKey Key, DateTimeOffset ExpiresAt)
+    private sealed record Entry(CiphertextFormat Format, string CacheKey, DataKey Key, DateTimeOffset ExpiresAt)
     {
         public override string ToString() => "Entry(redacted)";
     }

@@ -182,18 +182,9 @@ internal static class CiphertextParser
             sealedText = sealedText[..sealedEnd];
         }
 
-        string? context = null;
-        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
-        if (separator >= 0)
+        if (!TrySplitContext(ref keyIdText, out var context, out reason))
         {
-            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
-            if (context is null)
-            {
-                reason = "the bound context is not canonical base64url of a valid context";
-                return false;
-            }
-
-            keyIdText = keyIdText[..separator];
+            return false;
         }
 
         if (!V2Layout.IsValidKeyId(keyIdText))
@@ -267,18 +258,9 @@ internal static class CiphertextParser
         }
 
         var keyIdText = rest[parts[1]];
-        string? context = null;
-        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
-        if (separator >= 0)
+        if (!TrySplitContext(ref keyIdText, out var context, out reason))
         {
-            context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
-            if (context is null)
-            {
-                reason = "the bound context is not canonical base64url of a valid context";
-                return false;
-            }
-
-            keyIdText = keyIdText[..separator];
+            return false;
         }
 
         if (!V2Layout.IsValidKeyId(keyIdText) || !OfflineLayout.TryParseEpoch(keyIdText, out _))
@@ -301,6 +283,28 @@ internal static class CiphertextParser
 
         parsed = new ParsedCiphertext(suite, KeyIdText(keyIdText), encapsulatedKey, sealedMessage, context);
         reason = null;
+        return true;
+    }
+
+    // The key-id segment may end in "~" and a bound context (CiphertextContext); keyIdText keeps the key id only.
+    private static bool TrySplitContext(ref ReadOnlySpan<char> keyIdText, out string? context, out string? reason)
+    {
+        context = null;
+        reason = null;
+        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        if (separator < 0)
+        {
+            return true;
+        }
+
+        context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+        if (context is null)
+        {
+            reason = "the bound context is not canonical base64url of a valid context";
+            return false;
+        }
+
+        keyIdText = keyIdText[..separator];
         return true;
     }
 

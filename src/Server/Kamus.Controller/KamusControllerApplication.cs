@@ -1,0 +1,212 @@
+using OpenTelemetry.Metrics;
+using k8s;
+using k8s.Exceptions;
+using Kamus.Controller.Configuration;
+using Kamus.Controller.Diagnostics;
+using Kamus.Controller.Events;
+using Kamus.Controller.Informers;
+using Kamus.Controller.Leadership;
+using Kamus.Controller.Reconciliation;
+using Kamus.KeyManagement;
+using Kamus.KeyManagement.Aes;
+using Kamus.KeyManagement.Ciphertexts;
+using Kamus.KeyManagement.Offline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Kamus.Controller;
+
+/// <summary>Builds the KamusSecret controller, for <c>Program.cs</c> and for in-process hosting by tests.</summary>
+internal static partial class KamusControllerApplication
+{
+    /// <summary>
+    /// Builds the controller from <paramref name="args"/> and the usual configuration sources. <paramref name="configure"/>
+    /// runs before the settings are read, so it can add configuration or replace services (for example <see cref="TimeProvider"/>).
+    /// </summary>
+    /// <exception cref="KamusSettingsException">The configuration is unusable (no master key, no way to reach the API).</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+
+        var configuration = builder.Configuration;
+        var keyOptions = configuration.GetSection(KeyManagementOptions.SectionName).Get<KeyManagementOptions>() ?? new KeyManagementOptions();
+        var kubernetes = configuration.GetSection(ControllerKubernetesOptions.SectionName).Get<ControllerKubernetesOptions>() ?? new ControllerKubernetesOptions();
+        var controller = configuration.GetSection(ControllerOptions.SectionName).Get<ControllerOptions>() ?? new ControllerOptions();
+        Validate(controller);
+        var clientConfiguration = ClientConfiguration(kubernetes);
+        var leaseNamespace = LeaseNamespace(controller.LeaderElection, configuration, kubernetes);
+
+        // The controller never encrypts: it decrypts what the server made, with the same keys (and, like the server, the
+        // insecure development key only when Kamus:Development:Enabled=true).
+        var keys = KeyMaterial.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"), configuration);
+        var offline = LoadOfflineKeys(keyOptions, keys);
+        var services = builder.Services;
+        services.Configure<ControllerOptions>(configuration.GetSection(ControllerOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
+        // Factory registrations so the container disposes the keys (zeroes them, closes HSM and KMS clients) with the app.
+        services.AddSingleton(_ => keys);
+        if (offline is not null)
+        {
+            services.AddSingleton(_ => offline);
+        }
+
+        services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, CiphertextWriteFormat.V2, keys.Cloud, sp.GetService<OfflineKeyRing>()));
+        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
+        services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
+        services.AddSingleton(new LeaseLocation(leaseNamespace));
+        services.AddSingleton<KamusSecretCache>();
+        services.AddSingleton<KamusControllerTelemetry>();
+        services.AddSingleton<KamusSecretInformer>();
+        services.AddSingleton<KamusSecretDecryptor>();
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton<KamusSecretReconciler>();
+        services.AddSingleton<ControllerLoop>();
+        services.AddSingleton<ControllerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
+        // GET /metrics in Prometheus text format, as the server serves it (docs/operations.md); Kamus:Metrics:Enabled=false turns it off.
+        var metricsEnabled = configuration.GetValue("Kamus:Metrics:Enabled", true);
+        if (metricsEnabled)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(Diagnostics.KamusControllerTelemetry.MeterName)
+                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
+
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            offline?.Dispose();
+            keys.Dispose();
+            throw;
+        }
+
+        _ = app.Services.GetRequiredService<KeyMaterial>();
+        _ = app.Services.GetService<OfflineKeyRing>();
+        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
+        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
+        if (keys.UsesDevelopmentKey)
+        {
+            LogDevelopmentKey(logger);
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var api = kubernetes.ProxyUrl?.ToString() ?? "in-cluster configuration";
+            var keyIds = string.Join(",", keys.KeyIds);
+            LogStarting(logger, api, keyIds, controller.SetOwnerReference);
+        }
+        if (metricsEnabled)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
+        }
+
+        app.MapGet("/healthz", () => "ok");
+        return app;
+    }
+
+    // Offline values (k2h.) in a KamusSecret open with the server's offline keys (KeyManagement:Offline), when configured.
+    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
+    {
+        try
+        {
+            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
+            return OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey).AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+    }
+
+    // Checked before anything starts, so a bad setting is one line naming it rather than a host failure.
+    private static void Validate(ControllerOptions options)
+    {
+        var failures = new List<string>();
+        if (new ControllerOptionsValidator().Validate(null, options) is { Failed: true } result)
+        {
+            // "Member: The field ControllerOptions.A.B must be ..." becomes "Controller:A:B must be ...".
+            failures.AddRange(result.Failures.Select(f => FieldPattern().Replace(f[(f.IndexOf(": ", StringComparison.Ordinal) + 2)..], m => "Controller:" + m.Groups[1].Value.Replace('.', ':'))));
+        }
+
+        var election = options.LeaderElection;
+        if (!(election.RetryPeriod < election.RenewDeadline && election.RenewDeadline < election.LeaseDuration))
+        {
+            failures.Add("Controller:LeaderElection needs RetryPeriod < RenewDeadline < LeaseDuration.");
+        }
+
+        if (options.RetryInitialDelay > options.RetryMaxDelay || options.WatchInitialBackoff > options.WatchMaxBackoff)
+        {
+            failures.Add("Controller:RetryInitialDelay and Controller:WatchInitialBackoff must not exceed RetryMaxDelay and WatchMaxBackoff.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new KamusSettingsException(string.Join(" ", failures));
+        }
+    }
+
+    private static KubernetesClientConfiguration ClientConfiguration(ControllerKubernetesOptions kubernetes)
+    {
+        KubernetesClientConfiguration configuration;
+        if (kubernetes.ProxyUrl is { } proxy)
+        {
+            if (!proxy.IsAbsoluteUri || proxy.Scheme is not ("http" or "https"))
+            {
+                throw new KamusSettingsException("Kubernetes:ProxyUrl must be an absolute http(s) URL, as kubectl proxy serves (for example http://127.0.0.1:8001).");
+            }
+
+            configuration = new KubernetesClientConfiguration { Host = proxy.ToString() };
+        }
+        else
+        {
+            try
+            {
+                configuration = KubernetesClientConfiguration.InClusterConfig();
+            }
+            catch (KubeConfigException e)
+            {
+                throw new KamusSettingsException("Not running in a pod (" + e.Message + "): set Kubernetes:ProxyUrl to the API's URL (for example kubectl proxy's http://127.0.0.1:8001).", e);
+            }
+        }
+
+        // The client's request timeout (100 s) does not apply to watches: the API server ends those (WatchTimeoutSeconds).
+        return configuration;
+    }
+
+    private static string? LeaseNamespace(LeaderElectionOptions election, ConfigurationManager configuration, ControllerKubernetesOptions kubernetes)
+    {
+        if (!election.Enabled)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(election.Namespace))
+        {
+            return election.Namespace;
+        }
+
+        if (configuration["POD_NAMESPACE"] is { Length: > 0 } podNamespace)
+        {
+            return podNamespace;
+        }
+
+        const string InClusterNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return kubernetes.ProxyUrl is null && File.Exists(InClusterNamespace) ? File.ReadAllText(InClusterNamespace).Trim() : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"The field ControllerOptions\.([A-Za-z.]+)")]
+    private static partial System.Text.RegularExpressions.Regex FieldPattern();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: the well-known development key (key id 'dev') is in use (Kamus:Development:Enabled=true). Never use this in production.")]
+    private static partial void LogDevelopmentKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kamus controller: Kubernetes API via {Api}, key ids [{KeyIds}], SetOwnerReference={SetOwnerReference}.")]
+    private static partial void LogStarting(ILogger logger, string api, string keyIds, bool setOwnerReference);
+}
