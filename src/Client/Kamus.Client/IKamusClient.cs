@@ -31,7 +31,8 @@ public interface IKamusClient
     /// <returns>Name → ciphertext, for every name of <paramref name="items"/>.</returns>
     /// <exception cref="KamusException">The request failed, or the server answered an unbound value for an item given a context (<see cref="KamusErrorKind.Protocol"/>).</exception>
     /// <exception cref="NotSupportedException">This implementation cannot bind contexts (the default implementation, when <paramref name="contexts"/> is not empty).</exception>
-    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken) =>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "No call is ambiguous: the contexts overload needs its contexts argument, and a token alone goes to the shipped overload.")]
+    Task<IReadOnlyDictionary<string, string>> EncryptManyAsync(string serviceAccount, string @namespace, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default) =>
         contexts is null || contexts.Count == 0
             ? EncryptManyAsync(serviceAccount, @namespace, items, cancellationToken)
             : throw new NotSupportedException($"{GetType().Name} cannot bind values to contexts.");
@@ -72,7 +73,8 @@ public interface IKamusClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One outcome per input, in input order. A failed item does not fail the others.</returns>
     /// <exception cref="ArgumentException"><paramref name="contexts"/> has another count than <paramref name="ciphertexts"/>.</exception>
-    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken) =>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "No call is ambiguous: the contexts overload needs its contexts argument, and a token alone goes to the shipped overload.")]
+    Task<IReadOnlyList<DecryptOutcome>> DecryptManyAsync(IReadOnlyList<string> ciphertexts, IReadOnlyList<string?>? contexts, CancellationToken cancellationToken = default) =>
         Decryption.BoundContexts.DecryptAsync(ciphertexts, contexts, rest => DecryptManyAsync(rest, cancellationToken));
 
     /// <summary>

@@ -28,7 +28,6 @@ public sealed class DecryptJsonTests
         """{}""",
         """null""",
         """{"items":[null,{"plaintext":null}]}""",
-        """{"items":[{"plaintext":"first"}],"items":[{"plaintext":"second"}]}""",
         """{"\u0069tems":[{"pl\u0061intext":"\u00e9\n\"x\""}]}""",
     };
 
@@ -38,6 +37,9 @@ public sealed class DecryptJsonTests
         """{"items":"a"}""",
         """{"items":[true]}""",
         """{"items":[]} x""",
+        """{"items":[{"plaintext":"first"}],"items":[{"plaintext":"second"}]}""",
+        """{"items":[{"plaintext":"a","plaintext":"b"}]}""",
+        """{"items":[{"error":"x","Error":"y"}]}""",
         """{"items":[{"plaintext":"a"}""",
         """[]""",
         """{"items":[{"error":{}}]}""",

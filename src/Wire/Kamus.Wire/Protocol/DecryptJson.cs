@@ -72,7 +72,8 @@ internal static class DecryptJson
 
             Expect(ref reader, JsonTokenType.StartObject);
             var response = new BatchDecryptResponse();
-            while (NextProperty(ref reader, "items"u8, "items", default, null, out var known))
+            var seen = 0;
+            while (NextProperty(ref reader, "items"u8, "items", default, null, ref seen, out var known))
             {
                 if (known == 1)
                 {
@@ -114,7 +115,8 @@ internal static class DecryptJson
 
             Expect(ref reader, JsonTokenType.StartObject);
             var result = new BatchDecryptResult();
-            while (NextProperty(ref reader, "plaintext"u8, "plaintext", "error"u8, "error", out var known))
+            var seen = 0;
+            while (NextProperty(ref reader, "plaintext"u8, "plaintext", "error"u8, "error", ref seen, out var known))
             {
                 if (known == 1)
                 {
@@ -139,8 +141,9 @@ internal static class DecryptJson
 
     // The next property of the object the reader is in: false at its end; otherwise the reader is left at the value and
     // known says which name it has (1, 2, or 0 for another, whose value is skipped). Names match exactly first, then
-    // without regard to case, as the contracts' options (JsonSerializerDefaults.Web) do.
-    private static bool NextProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, string firstName, ReadOnlySpan<byte> second, string? secondName, out int known)
+    // without regard to case, as the contracts' options (JsonSerializerDefaults.Web) do; a known name seen twice in one
+    // object is refused, as the contracts refuse duplicate properties (seen holds one bit per known name).
+    private static bool NextProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, string firstName, ReadOnlySpan<byte> second, string? secondName, ref int seen, out int known)
     {
         Next(ref reader);
         if (reader.TokenType == JsonTokenType.EndObject)
@@ -150,6 +153,12 @@ internal static class DecryptJson
         }
 
         known = Matches(ref reader, first, firstName) ? 1 : secondName is not null && Matches(ref reader, second, secondName) ? 2 : 0;
+        if (known != 0 && (seen & known) != 0)
+        {
+            throw new JsonException("A property appears twice in one object.");
+        }
+
+        seen |= known;
         Next(ref reader);
         if (known == 0)
         {
