@@ -1,3 +1,4 @@
+using Kamus.KeyManagement.Diagnostics;
 using System.Security.Cryptography;
 using Amazon;
 using Amazon.KeyManagementService;
@@ -16,7 +17,7 @@ namespace Kamus.KeyManagement.AwsKms;
 /// encrypt as upstream does. Every decrypt names the caller's alias, so AWS KMS refuses another account's ciphertext
 /// (<c>IncorrectKeyException</c>); Kamus's data keys also carry the identity as encryption context.
 /// </summary>
-internal sealed partial class AwsCloudKms : ICloudKms
+internal sealed class AwsCloudKms : ICloudKms
 {
     /// <summary>The <c>KeyManagement:Provider</c> value.</summary>
     public const string ProviderName = "AwsKms";
@@ -164,11 +165,11 @@ internal sealed partial class AwsCloudKms : ICloudKms
             try
             {
                 await _kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = keyId }, cancellationToken).ConfigureAwait(false);
-                LogKeyCreated(_logger, keyId, alias, identity);
+                KamusKeyManagementLog.AwsKeyCreated(_logger, keyId, alias, identity);
             }
             catch (AlreadyExistsException)
             {
-                LogCreationRace(_logger, alias, keyId);
+                KamusKeyManagementLog.AwsCreationRace(_logger, alias, keyId);
             }
         }
         finally
@@ -213,10 +214,4 @@ internal sealed partial class AwsCloudKms : ICloudKms
         AmazonClientException client => KmsFailure.Unavailable(_settings.Name, operation, $"the SDK failed ({client.GetType().Name})", client),
         _ => null,
     };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created AWS KMS key {KeyId} with alias {Alias} for service account {ServiceAccount}.")]
-    private static partial void LogKeyCreated(ILogger logger, string keyId, string alias, ServiceAccountIdentity serviceAccount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alias {Alias} was created by another replica first; key {KeyId} that this replica created is unused: schedule its deletion.")]
-    private static partial void LogCreationRace(ILogger logger, string alias, string keyId);
 }
