@@ -132,9 +132,16 @@ internal sealed class AwsCloudKms : ICloudKms
                 cancellationToken).ConfigureAwait(false);
             return Drain(response.Plaintext);
         }
-        catch (Exception e) when (e is IncorrectKeyException or InvalidCiphertextException or NotFoundException)
+        catch (Exception e) when (e is IncorrectKeyException or InvalidCiphertextException)
         {
+            // Another key's ciphertext, or another encryption context: the caller's key exists and refuses the value.
             throw new CryptographicException("AWS KMS refused the ciphertext for this service account's key.", e);
+        }
+        catch (NotFoundException e)
+        {
+            // The alias does not exist (deleted with its key, or never created); a disabled key or one pending deletion
+            // (DisabledException, KMSInvalidStateException) is an outage below, like this.
+            throw KmsFailure.MissingKey(_settings.Name, "Decrypt", $"key alias {Alias(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "Decrypt", cancellationToken) is { } outage)
         {
@@ -169,12 +176,30 @@ internal sealed class AwsCloudKms : ICloudKms
             }
             catch (AlreadyExistsException)
             {
-                KamusKeyManagementLog.AwsCreationRace(_logger, alias, keyId);
+                await DiscardAsync(alias, keyId).ConfigureAwait(false);
             }
         }
         finally
         {
             _creating.Release();
+        }
+    }
+
+    // Another replica (or an operator) made the alias first, so its key is the account's. The key this replica just
+    // created has wrapped nothing and no alias names it: schedule its deletion, with the shortest waiting period (7 days,
+    // during which CancelKeyDeletion undoes it). Best effort: a role without kms:ScheduleKeyDeletion (docs/kms.md) gets
+    // a warning naming the key, for the operator to delete it; the encrypt goes on under the winner's key either way.
+    private async Task DiscardAsync(string alias, string keyId)
+    {
+        try
+        {
+            // Not the request's cancellation: an abandoned request should not leave the key behind.
+            await _kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = keyId, PendingWindowInDays = 7 }, CancellationToken.None).ConfigureAwait(false);
+            KamusKeyManagementLog.AwsUnusedKeyDeleted(_logger, alias, keyId);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException || KmsFailure.IsTransport(e, CancellationToken.None))
+        {
+            KamusKeyManagementLog.AwsCreationRace(_logger, alias, keyId);
         }
     }
 

@@ -15,6 +15,15 @@ internal static class KmsFailure
         new($"{kms} {operation}: {reason}", innerException);
 
     /// <summary>
+    /// The account's master key does not exist in <paramref name="kms"/>: it was deleted, or never created because nothing
+    /// was encrypted for the account under these settings (or they name another key ring, vault, region or alias prefix).
+    /// Either way the KMS cannot say whether the value is the account's, so this is the operator's to resolve (503), not
+    /// a refused value: restore the key or fix the settings. Only a key that exists and refuses the value answers 403.
+    /// </summary>
+    public static MasterKeyUnavailableException MissingKey(string kms, string operation, string key, Wire.Identity.ServiceAccountIdentity identity, Exception innerException) =>
+        Unavailable(kms, operation, $"{key} of service account {identity} does not exist (deleted, or never created under these settings)", innerException);
+
+    /// <summary>
     /// Whether <paramref name="exception"/> is a transport failure (connection, TLS, timeout) rather than an answer.
     /// A cancellation of <paramref name="cancellationToken"/> itself is the caller's, not an outage.
     /// </summary>

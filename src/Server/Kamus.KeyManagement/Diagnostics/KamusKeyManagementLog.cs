@@ -17,6 +17,9 @@ internal static partial class KamusKeyManagementLog
     [LoggerMessage(EventName = "LogCreationRace", Level = LogLevel.Warning, Message = "Alias {Alias} was created by another replica first; key {KeyId} that this replica created is unused: schedule its deletion.")]
     public static partial void AwsCreationRace(ILogger logger, string alias, string keyId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alias {Alias} was created by another replica first; scheduled the deletion of key {KeyId} that this replica created, unused (7 days; CancelKeyDeletion undoes it).")]
+    public static partial void AwsUnusedKeyDeleted(ILogger logger, string alias, string keyId);
+
     // GoogleCloudKms. The same event as AWS's creation (as before the move): one provider runs per deployment, and each logs
     // under its own category.
 #pragma warning disable SYSLIB1025 // Multiple logging methods use the same event name: on purpose, see above.

@@ -106,10 +106,16 @@ internal sealed class GoogleCloudKms : ICloudKms
         {
             return await _client.DecryptAsync(CryptoKeyName(identity), ciphertext, additionalData, cancellationToken).ConfigureAwait(false);
         }
-        catch (GoogleKmsApiException e) when (e.Status is "INVALID_ARGUMENT" or "NOT_FOUND")
+        catch (GoogleKmsApiException e) when (e.Status == "INVALID_ARGUMENT")
         {
-            // Another key's ciphertext (or other additional data), or this identity has no key at all: not its value.
+            // "Decryption failed": another key's ciphertext (or other additional data) fails authentication: not its value.
             throw new CryptographicException("Cloud KMS refused the ciphertext for this service account's key.", e);
+        }
+        catch (GoogleKmsApiException e) when (e.Status == "NOT_FOUND")
+        {
+            // No such CryptoKey (or key ring): Cloud KMS never deletes CryptoKeys, so the settings name another key ring or
+            // nothing was ever encrypted for this account; a disabled or destroyed version is FAILED_PRECONDITION (an outage below).
+            throw KmsFailure.MissingKey(Kms, "decrypt", $"CryptoKey {CryptoKeyName(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "decrypt", cancellationToken) is { } outage)
         {
