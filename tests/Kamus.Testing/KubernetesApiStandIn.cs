@@ -3,10 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Kamus.Testing.Kubernetes;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing;
 
@@ -33,15 +31,13 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, KnownToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IReadOnlyList<string>> _requestedAudiences = new();
-    private readonly WebApplication _app;
+    private readonly LoopbackStandInHost _host;
     private int _reviewCount;
     private int _accessReviewCount;
-    private bool _stopped;
 
-    private KubernetesApiStandIn(WebApplication app, Uri url, ObjectStore objects, ApiRequestLog requests, WatchOptions watch)
+    private KubernetesApiStandIn(LoopbackStandInHost host, ObjectStore objects, ApiRequestLog requests, WatchOptions watch)
     {
-        _app = app;
-        Url = url;
+        _host = host;
         Objects = objects;
         Requests = requests;
         Watch = watch;
@@ -57,7 +53,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     public WatchOptions Watch { get; }
 
     /// <summary>The stand-in's base URL (<c>http://127.0.0.1:port/</c>), for <c>Kubernetes:ProxyUrl</c>.</summary>
-    public Uri Url { get; }
+    public Uri Url => _host.Url;
 
     /// <summary>How many TokenReview requests arrived (answered or failed on purpose).</summary>
     public int ReviewCount => Volatile.Read(ref _reviewCount);
@@ -83,19 +79,19 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port.</summary>
     public static async Task<KubernetesApiStandIn> StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         KubernetesApiStandIn? standIn = null;
         var objects = new ObjectStore(ApiResource.Defaults, () => standIn!.TimeProvider.GetUtcNow());
         var requests = new ApiRequestLog();
         var watch = new WatchOptions();
-        app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
-        app.MapPost(AccessReviewPath, context => standIn!.HandleAccessReviewAsync(context));
-        new ResourceRoutes(objects, watch, () => standIn!.TimeProvider, requests).Map(app);
-        await app.StartAsync(cancellationToken);
-        standIn = new KubernetesApiStandIn(app, new Uri(app.Urls.First() + "/"), objects, requests, watch);
+        var host = await LoopbackStandInHost.StartAsync(
+            app =>
+            {
+                app.MapPost(TokenReviewPath, context => standIn!.HandleAsync(context));
+                app.MapPost(AccessReviewPath, context => standIn!.HandleAccessReviewAsync(context));
+                new ResourceRoutes(objects, watch, () => standIn!.TimeProvider, requests).Map(app);
+            },
+            cancellationToken);
+        standIn = new KubernetesApiStandIn(host, objects, requests, watch);
         return standIn;
     }
 
@@ -154,21 +150,17 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     }
 
     /// <summary>Stops listening: from now on the API is unreachable (connection refused).</summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
-        if (!_stopped)
-        {
-            _stopped = true;
-            Objects.DropWatches();
-            await _app.StopAsync();
-        }
+        Objects.DropWatches();
+        return _host.StopAsync();
     }
 
     /// <summary>Stops and disposes the stand-in.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -83,7 +83,7 @@ public sealed class KamusSecretDefinitionTests
         Assert.Equal(["$.data.key: number is not string", "$.propagateAnnotations: string is not boolean", "$.spec: not in the schema"], SchemaViolations(schema, wrong, "$"));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void The_helm_chart_installs_the_same_definition_and_keeps_it_on_uninstall()
     {
         var chart = HelmChart.Template(["upstream-default-values.yaml"]);

@@ -6,7 +6,7 @@ namespace Kamus.Deploy.Tests.Helm;
 /// <summary>The chart's own keys (audience, TLS, key ring, limits, PKCS#11), as a new user sets them.</summary>
 public sealed class NewInstallTests
 {
-    [SkippableFact]
+    [HelmFact]
     public void The_audience_is_set_for_both_server_workloads_by_default_and_never_for_the_controller()
     {
         var manifests = HelmChart.Template("upstream-aws-kms-values.yaml");
@@ -17,7 +17,7 @@ public sealed class NewInstallTests
         Assert.Equal("orders", PodChecks.Env(HelmChart.Template(["upstream-aws-kms-values.yaml"], "audience=orders").Container("kamus-decryptor"), "Kamus__Audience"));
     }
 
-    [SkippableTheory]
+    [HelmTheory]
     [InlineData("", "upstream's decryptor: no Kamus__Audience")]
     [InlineData("orders", "this chart's decryptor with audience orders")]
     public void An_upgrade_keeps_the_audience_of_the_running_decryptor(string audience, string running)
@@ -31,7 +31,7 @@ public sealed class NewInstallTests
         Assert.True(audience == read, running);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void With_tls_from_cert_manager_the_servers_speak_https_from_the_certificates_secret()
     {
         var manifests = HelmChart.Template("new-install-values.yaml");
@@ -56,7 +56,7 @@ public sealed class NewInstallTests
         Assert.Equal("http://+:8080", PodChecks.Env(manifests.Container("kamus-controller"), "ASPNETCORE_URLS"));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Bring_your_own_certificate_names_its_secret()
     {
         var manifests = HelmChart.Template(["upstream-aws-kms-values.yaml"], "tls.enabled=true", "tls.secretName=my-tls");
@@ -65,7 +65,7 @@ public sealed class NewInstallTests
         Assert.Contains(manifests.Named<V1Deployment>("kamus-decryptor").Spec.Template.Spec.Volumes, v => v.Secret?.SecretName == "my-tls");
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Limits_and_the_key_ring_reach_the_server()
     {
         var manifests = HelmChart.Template(["new-install-values.yaml"], "keyManagement.keyRing.keys.k1=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", "keyManagement.keyRing.currentKeyId=k1");
@@ -81,7 +81,7 @@ public sealed class NewInstallTests
         Assert.Equal("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", (string?)settings["KeyManagement"]?["AES"]?["Key"]);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Rate_limits_reach_the_servers_including_zero_which_turns_one_off()
     {
         var manifests = HelmChart.Template("new-install-values.yaml");
@@ -94,7 +94,7 @@ public sealed class NewInstallTests
         Assert.DoesNotContain(HelmChart.Template("upstream-aws-kms-values.yaml").Container("kamus-decryptor").Env, e => e.Name.StartsWith("Kamus__RateLimits__", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Offline_keys_are_wrapped_secrets_in_the_secret_and_their_epoch_reaches_every_workload()
     {
         var manifests = HelmChart.Template("new-install-values.yaml");
@@ -108,7 +108,7 @@ public sealed class NewInstallTests
             ("KeyManagement__Offline__StatementLifetime", "180.00:00:00")));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Pkcs11_settings_reach_the_environment_and_the_pin_is_a_file_from_the_secret()
     {
         var manifests = HelmChart.Template("pkcs11-values.yaml");

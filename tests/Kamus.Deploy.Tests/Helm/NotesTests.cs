@@ -5,7 +5,7 @@ namespace Kamus.Deploy.Tests.Helm;
 /// <summary>NOTES.txt, as `helm install` and `helm upgrade` print it.</summary>
 public sealed class NotesTests
 {
-    [SkippableFact]
+    [HelmFact]
     public void Upstreams_published_key_is_announced_loudly_never_silently()
     {
         var notes = HelmChart.Notes(["upstream-default-values.yaml"]);
@@ -16,7 +16,7 @@ public sealed class NotesTests
         Assert.DoesNotContain("PUBLISHED", HelmChart.Notes(["upstream-aws-kms-values.yaml"]), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void The_published_key_is_announced_when_it_only_sits_in_the_key_ring()
     {
         var notes = HelmChart.Notes([], "keyManagement.keyRing.keys.old=rWnWbaFutavdoeqUiVYMNJGvmjQh31qaIej/vAxJ9G0=", "keyManagement.keyRing.currentKeyId=old");
@@ -24,7 +24,7 @@ public sealed class NotesTests
         Assert.Contains("UPSTREAM'S PUBLISHED DEFAULT KEY", notes, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Upstream_keys_that_no_longer_apply_are_named_as_ignored()
     {
         var notes = HelmChart.Notes(["upstream-default-values.yaml"]);
@@ -36,7 +36,7 @@ public sealed class NotesTests
         Assert.DoesNotContain("Accepted and ignored", HelmChart.Notes(["upstream-azure-key-vault-values.yaml"]), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Workload_identity_users_are_told_which_service_accounts_their_cloud_must_now_trust()
     {
         var notes = HelmChart.Notes(["upstream-aws-kms-values.yaml"]);
@@ -46,7 +46,7 @@ public sealed class NotesTests
         Assert.DoesNotContain("Cloud identity", HelmChart.Notes(["upstream-google-kms-values.yaml"]), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void The_sample_pod_spec_mounts_a_token_bound_to_the_servers_audience_and_names_the_decryptor()
     {
         var notes = HelmChart.Notes(["upstream-aws-kms-values.yaml"]);
@@ -59,7 +59,7 @@ public sealed class NotesTests
         Assert.Contains("KAMUS_ALLOW_INSECURE_URL", notes, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void With_tls_the_sample_uses_https_and_no_insecure_switch()
     {
         var notes = HelmChart.Notes(["new-install-values.yaml"]);
@@ -68,7 +68,7 @@ public sealed class NotesTests
         Assert.DoesNotContain("KAMUS_ALLOW_INSECURE_URL", notes, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Without_an_audience_the_notes_say_so_and_the_server_gets_none()
     {
         var notes = HelmChart.Notes(["upstream-default-values.yaml"], "string:audience=");

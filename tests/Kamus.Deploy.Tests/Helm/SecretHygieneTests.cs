@@ -19,7 +19,7 @@ public sealed class SecretHygieneTests
         { "pkcs11-values.yaml", "123456" },
     };
 
-    [SkippableTheory]
+    [HelmTheory]
     [MemberData(nameof(SecretValues))]
     public void A_secret_value_appears_in_the_secret_and_nowhere_else(string valuesFile, string value)
     {

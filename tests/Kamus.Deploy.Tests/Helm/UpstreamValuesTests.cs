@@ -14,7 +14,7 @@ public sealed class UpstreamValuesTests
 
     public static TheoryData<string> UpstreamValuesFiles => RepositoryPaths.ChartValuesFiles("upstream-*.yaml");
 
-    [SkippableTheory]
+    [HelmTheory]
     [MemberData(nameof(UpstreamValuesFiles))]
     public void Each_renders_upstreams_three_workloads_with_upstreams_names_and_selectors(string valuesFile)
     {
@@ -36,7 +36,7 @@ public sealed class UpstreamValuesTests
         Assert.Single(manifests.All<V1CustomResourceDefinition>(), c => c.Metadata.Name == "kamussecrets.soluto.com");
     }
 
-    [SkippableTheory]
+    [HelmTheory]
     [MemberData(nameof(UpstreamValuesFiles))]
     public void Each_gives_every_workload_its_key_material_from_a_secret_file_and_nothing_secret_in_its_environment(string valuesFile)
     {
@@ -55,7 +55,7 @@ public sealed class UpstreamValuesTests
         Assert.Empty(manifests.All<V1ConfigMap>());
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Upstreams_defaults_keep_the_published_key_in_the_secret_scale_by_hpa_and_run_this_projects_image()
     {
         var manifests = HelmChart.Template("upstream-default-values.yaml");
@@ -83,7 +83,7 @@ public sealed class UpstreamValuesTests
         Assert.Equal("30", HelmChart.Template("upstream-aws-kms-values.yaml").Container("kamus-controller").Env.Single(e => e.Name == "Controller__ReconciliationIntervalInSeconds").Value);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Aws_kms_settings_reach_the_environment_and_the_access_key_stays_in_the_secret()
     {
         var manifests = HelmChart.Template("upstream-aws-kms-values.yaml");
@@ -112,7 +112,7 @@ public sealed class UpstreamValuesTests
         Assert.Equal(("kamus-encryptor", 80), (backend.Name, backend.Port.Number));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Azure_key_vault_settings_reach_the_environment_and_the_client_secret_stays_in_the_secret()
     {
         var manifests = HelmChart.Template("upstream-azure-key-vault-values.yaml");
@@ -131,7 +131,7 @@ public sealed class UpstreamValuesTests
         Assert.All(manifests.Deployments, d => Assert.Equal("platform", d.Spec.Template.Metadata.Annotations["team"]));
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void Google_kms_settings_reach_the_environment_and_the_key_file_is_mounted_from_the_secret()
     {
         var manifests = HelmChart.Template("upstream-google-kms-values.yaml");
@@ -153,7 +153,7 @@ public sealed class UpstreamValuesTests
         Assert.Equal("service_account", (string?)keyFile["type"]);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void An_existing_secret_is_used_as_is_and_service_type_only_exposes_the_encryptor()
     {
         var manifests = HelmChart.Template("upstream-existing-secret-values.yaml");

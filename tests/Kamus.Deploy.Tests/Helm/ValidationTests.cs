@@ -5,7 +5,7 @@ namespace Kamus.Deploy.Tests.Helm;
 /// <summary>Values that cannot work are refused at render time, saying what to set and never echoing a key.</summary>
 public sealed class ValidationTests
 {
-    [SkippableFact]
+    [HelmFact]
     public void Installing_without_a_key_fails_instead_of_using_a_default_key()
     {
         var result = HelmChart.TemplateFailing([]);
@@ -17,7 +17,7 @@ public sealed class ValidationTests
         Assert.Contains("head -c 32 /dev/urandom | base64", result.Error, StringComparison.Ordinal);
     }
 
-    [SkippableTheory]
+    [HelmTheory]
     [InlineData("keyManagement.AES.key=c2hvcnQta2V5", "keyManagement.AES.key is not base64 of 32 bytes")]
     [InlineData("keyManagement.keyRing.keys.k1=not-a-key-at-all-but-a-secret-anyway-1234", "keyManagement.keyRing.keys.k1 is not base64 of 32 bytes")]
     public void A_malformed_key_is_refused_by_name_without_printing_it(string set, string message)
@@ -30,7 +30,7 @@ public sealed class ValidationTests
         Assert.DoesNotContain(value, result.Error, StringComparison.Ordinal);
     }
 
-    [SkippableTheory]
+    [HelmTheory]
     [InlineData("keyManagement.provider=Vault", "keyManagement.provider \"Vault\" is not one of AESKey, AzureKeyVault, AwsKms, GoogleKms, Pkcs11.")]
     [InlineData("keyManagement.provider=AzureKeyVault", "set keyManagement.azureKeyVault.keyVaultName")]
     [InlineData("keyManagement.provider=GoogleKms", "set keyManagement.googleKms.projectId, .location and .keyRing")]
@@ -45,7 +45,7 @@ public sealed class ValidationTests
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [HelmFact]
     public void A_cloud_provider_needs_no_aes_key()
     {
         var manifests = HelmChart.Template([], "keyManagement.provider=AwsKms");
@@ -55,7 +55,7 @@ public sealed class ValidationTests
 
     public static TheoryData<string> ValuesFiles => RepositoryPaths.ChartValuesFiles();
 
-    [SkippableTheory]
+    [HelmTheory]
     [MemberData(nameof(ValuesFiles))]
     public void Helm_lint_passes_strictly(string valuesFile)
     {

@@ -10,7 +10,7 @@ public sealed class BaseTests
 {
     private static RenderedManifests Base => Rendering.Kustomize.Render();
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_server_runs_at_least_two_hardened_replicas_as_its_own_service_account()
     {
         var deployment = Assert.Single(Base.Deployments);
@@ -25,7 +25,7 @@ public sealed class BaseTests
         PodChecks.AssertDisruptionBudget(deployment, Base.All<V1PodDisruptionBudget>());
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_master_key_comes_from_a_secret_that_apply_k_never_creates()
     {
         var container = Base.Container("kamus");
@@ -38,7 +38,7 @@ public sealed class BaseTests
         Assert.Equal("true", PodChecks.Env(container, "KeyManagement__AES__UseKeyDeriviation"));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_example_secret_has_the_shape_the_deployment_reads_and_a_placeholder_the_server_refuses()
     {
         var example = (V1Secret)Assert.Single(KubernetesYaml.LoadAllFromString(File.ReadAllText(RepositoryPaths.Kustomize("examples/master-key-secret.yaml"))));
@@ -52,7 +52,7 @@ public sealed class BaseTests
         Assert.All(kustomizations, k => Assert.DoesNotContain(Resources(k), r => r.Contains("examples", StringComparison.Ordinal)));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_example_ingress_exposes_the_encryptor_only_on_a_port_the_tls_overlay_serves()
     {
         var ingress = (V1Ingress)Assert.Single(KubernetesYaml.LoadAllFromString(File.ReadAllText(RepositoryPaths.Kustomize("examples/encryptor-ingress.yaml"))));
@@ -63,7 +63,7 @@ public sealed class BaseTests
         Assert.Contains(service.Spec.Ports, p => p.Name == backend.Port.Name);
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_decryptor_may_create_token_reviews_and_nothing_else()
     {
         var binding = Assert.Single(Base.All<V1ClusterRoleBinding>());
@@ -76,7 +76,7 @@ public sealed class BaseTests
         Assert.True(deployment.Spec.Template.Spec.AutomountServiceAccountToken);
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void Both_upstream_service_names_reach_the_server_and_the_decryptor_is_never_exposed()
     {
         var deployment = Assert.Single(Base.Deployments);
@@ -90,7 +90,7 @@ public sealed class BaseTests
         Assert.Equal("http://+:8080", PodChecks.Env(Base.Container("kamus"), "ASPNETCORE_URLS"));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_server_requires_the_audience_bound_token_the_docs_pod_spec_mounts()
     {
         var podSpec = DocsPodSpec.Read();
@@ -98,7 +98,7 @@ public sealed class BaseTests
         Assert.Equal(podSpec.Audience, PodChecks.Env(Base.Container("kamus"), "Kamus__Audience"));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_image_runs_as_the_user_the_manifests_ask_for()
     {
         var dockerfile = File.ReadAllLines(RepositoryPaths.File("deploy", "Dockerfile"));

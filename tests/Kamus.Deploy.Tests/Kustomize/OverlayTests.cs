@@ -9,7 +9,7 @@ public sealed class OverlayTests
     public static TheoryData<string> Overlays => new(Directory.EnumerateDirectories(RepositoryPaths.Kustomize("overlays"))
         .Select(d => "overlays/" + Path.GetFileName(d)).Order(StringComparer.Ordinal));
 
-    [SkippableTheory]
+    [KubectlTheory]
     [MemberData(nameof(Overlays))]
     public void Every_workload_is_hardened_with_a_disruption_budget_and_a_service_account_of_its_own(string overlay)
     {
@@ -27,7 +27,7 @@ public sealed class OverlayTests
         Assert.Equal(manifests.Deployments.Count(), manifests.Deployments.Select(d => d.Spec.Template.Spec.ServiceAccountName).Distinct().Count());
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_split_encryptor_has_no_token_and_no_rbac_and_owns_the_encryptor_service()
     {
         var manifests = Rendering.Kustomize.Render("overlays/split");
@@ -43,7 +43,7 @@ public sealed class OverlayTests
         Assert.Equal("kamus", decryptor.Spec.Template.Spec.ServiceAccountName);
     }
 
-    [SkippableTheory]
+    [KubectlTheory]
     [InlineData("overlays/tls-cert-manager")]
     [InlineData("overlays/tls-bring-your-own")]
     [InlineData("overlays/production")]
@@ -70,7 +70,7 @@ public sealed class OverlayTests
         Assert.All(manifests.All<V1Service>(), s => Assert.Equal(("https", 443), (Assert.Single(s.Spec.Ports).Name, s.Spec.Ports[0].Port)));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_docs_pod_spec_reaches_the_decryptor_over_https_with_the_audience_the_server_requires()
     {
         var podSpec = DocsPodSpec.Read();
@@ -88,7 +88,7 @@ public sealed class OverlayTests
         Assert.Contains(podSpec.KamusUrl.Host, DnsNames(certificate));
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_cert_manager_certificate_names_every_service_and_chains_to_an_issuer_it_ships()
     {
         var manifests = Rendering.Kustomize.Render("overlays/tls-cert-manager");
@@ -104,7 +104,7 @@ public sealed class OverlayTests
         Assert.Contains((string)issuerRef["name"], issuers);
     }
 
-    [SkippableFact]
+    [KubectlFact]
     public void The_controller_gets_exactly_the_rights_reconciling_needs_and_its_settings()
     {
         var manifests = Rendering.Kustomize.Render("overlays/controller");

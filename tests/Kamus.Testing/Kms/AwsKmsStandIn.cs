@@ -46,17 +46,16 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly AwsStsStandIn _sts = new();
     private int _callsBySessions;
-    private readonly WebApplication _app;
+    private readonly LoopbackStandInHost _host;
 
-    private AwsKmsStandIn(WebApplication app, string region)
+    private AwsKmsStandIn(LoopbackStandInHost host, string region)
     {
-        _app = app;
+        _host = host;
         Region = region;
-        Url = new Uri(app.Urls.First() + "/");
     }
 
     /// <summary>The endpoint, <c>http://127.0.0.1:port/</c>, for <c>KeyManagement:AwsKms:ServiceUrl</c>.</summary>
-    public Uri Url { get; }
+    public Uri Url => _host.Url;
 
     /// <summary>The region requests must be signed for.</summary>
     public string Region { get; }
@@ -86,13 +85,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     public static async Task<AwsKmsStandIn> StartAsync(string region = "eu-west-1", CancellationToken cancellationToken = default)
     {
         AwsKmsStandIn? standIn = null;
-        var app = await LoopbackStandInHost.StartAsync(
-            a =>
-            {
-                a.MapPost("/", context => standIn!.HandleAsync(context));
-            },
-            cancellationToken);
-        standIn = new AwsKmsStandIn(app, region);
+        var host = await LoopbackStandInHost.StartAsync(app => app.MapPost("/", context => standIn!.HandleAsync(context)), cancellationToken);
+        standIn = new AwsKmsStandIn(host, region);
         return standIn;
     }
 
@@ -139,8 +133,7 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     /// <summary>Stops and disposes the stand-in.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         foreach (var key in _keys.Values)
         {
             CryptographicOperations.ZeroMemory(key.Material);
@@ -156,21 +149,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var body = buffer.ToArray();
-        if (Failure == KmsStandInFailure.Abort)
+        if (await Failure.TryFailAsync(context, c => ErrorAsync(c, 500, "KMSInternalException", "The request was rejected because an internal exception occurred. The request can be retried.")))
         {
-            context.Abort();
-            return;
-        }
-
-        if (Failure == KmsStandInFailure.Hang)
-        {
-            await LoopbackStandInHost.HangAsync(context);
-            return;
-        }
-
-        if (Failure == KmsStandInFailure.InternalError)
-        {
-            await ErrorAsync(context, 500, "KMSInternalException", "The request was rejected because an internal exception occurred. The request can be retried.");
             return;
         }
 

@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kamus.Testing.Kms;
 
@@ -47,16 +46,14 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KeyEntry> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-    private readonly WebApplication _app;
-    private bool _stopped;
+    private readonly LoopbackStandInHost _host;
 
-    private AzureKeyVaultStandIn(WebApplication app, X509Certificate2 certificate)
+    private AzureKeyVaultStandIn(LoopbackStandInHost host, X509Certificate2 certificate)
     {
-        _app = app;
+        _host = host;
         Certificate = certificate;
-        var urls = app.Urls.Select(u => new Uri(u + "/")).ToList();
-        VaultUrl = urls.Single(u => u.Scheme == Uri.UriSchemeHttp);
-        HttpsVaultUrl = urls.Single(u => u.Scheme == Uri.UriSchemeHttps);
+        VaultUrl = host.Urls.Single(u => u.Scheme == Uri.UriSchemeHttp);
+        HttpsVaultUrl = host.Urls.Single(u => u.Scheme == Uri.UriSchemeHttps);
     }
 
     /// <summary>The vault over plain http on loopback, <c>http://127.0.0.1:port/</c>.</summary>
@@ -87,20 +84,24 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
     public static async Task<AzureKeyVaultStandIn> StartAsync(CancellationToken cancellationToken = default)
     {
         var certificate = TestCertificates.CreateSelfSignedLoopback();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, 0);
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
-        });
-        var app = builder.Build();
         AzureKeyVaultStandIn? standIn = null;
-        app.MapPost("/{tenant}/oauth2/v2.0/token", context => standIn!.TokenAsync(context));
-        app.Map("/keys/{**path}", context => standIn!.VaultAsync(context));
-        await app.StartAsync(cancellationToken);
-        standIn = new AzureKeyVaultStandIn(app, certificate);
+        var host = await LoopbackStandInHost.StartAsync(
+            app =>
+            {
+                app.MapPost("/{tenant}/oauth2/v2.0/token", context => standIn!.TokenAsync(context));
+                app.Map("/keys/{**path}", context => standIn!.VaultAsync(context));
+            },
+            cancellationToken,
+            builder =>
+            {
+                builder.WebHost.UseKestrelHttpsConfiguration();
+                builder.WebHost.ConfigureKestrel(kestrel =>
+                {
+                    kestrel.Listen(IPAddress.Loopback, 0);
+                    kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+                });
+            });
+        standIn = new AzureKeyVaultStandIn(host, certificate);
         return standIn;
     }
 
@@ -158,20 +159,12 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
     };
 
     /// <summary>Stops listening: from now on the vault is unreachable (connection refused).</summary>
-    public async Task StopAsync()
-    {
-        if (!_stopped)
-        {
-            _stopped = true;
-            await _app.StopAsync();
-        }
-    }
+    public Task StopAsync() => _host.StopAsync();
 
     /// <summary>Stops and disposes the stand-in.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         Certificate.Dispose();
         foreach (var entry in _keys.Values)
         {

@@ -37,16 +37,12 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _keyRings = new(StringComparer.Ordinal);
     private readonly GoogleOAuthStandIn _oauth = new();
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly WebApplication _app;
+    private readonly LoopbackStandInHost _host;
 
-    private GoogleKmsStandIn(WebApplication app)
-    {
-        _app = app;
-        Url = new Uri(app.Urls.First() + "/");
-    }
+    private GoogleKmsStandIn(LoopbackStandInHost host) => _host = host;
 
     /// <summary>The KMS endpoint, <c>http://127.0.0.1:port/</c>, for <c>KeyManagement:GoogleKms:Endpoint</c>.</summary>
-    public Uri Url { get; }
+    public Uri Url => _host.Url;
 
     /// <summary>The OAuth token endpoint, the <c>token_uri</c> of the key files this stand-in writes.</summary>
     public Uri TokenUri => new(Url, "token");
@@ -61,14 +57,14 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     public static async Task<GoogleKmsStandIn> StartAsync(CancellationToken cancellationToken = default)
     {
         GoogleKmsStandIn? standIn = null;
-        var app = await LoopbackStandInHost.StartAsync(
-            a =>
+        var host = await LoopbackStandInHost.StartAsync(
+            app =>
             {
-                a.MapPost("/token", context => standIn!._oauth.TokenAsync(context));
-                a.Map("/v1/{**name}", context => standIn!.HandleAsync(context));
+                app.MapPost("/token", context => standIn!._oauth.TokenAsync(context));
+                app.Map("/v1/{**name}", context => standIn!.HandleAsync(context));
             },
             cancellationToken);
-        standIn = new GoogleKmsStandIn(app);
+        standIn = new GoogleKmsStandIn(host);
         return standIn;
     }
 
@@ -96,8 +92,7 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
     /// <summary>Stops and disposes the stand-in.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         foreach (var material in _material.Values)
         {
             CryptographicOperations.ZeroMemory(material);
@@ -108,21 +103,8 @@ public sealed class GoogleKmsStandIn : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (Failure == KmsStandInFailure.Abort)
+        if (await Failure.TryFailAsync(context, c => RpcErrorAsync(c, 500, "INTERNAL", "Internal error encountered.")))
         {
-            context.Abort();
-            return;
-        }
-
-        if (Failure == KmsStandInFailure.Hang)
-        {
-            await LoopbackStandInHost.HangAsync(context);
-            return;
-        }
-
-        if (Failure == KmsStandInFailure.InternalError)
-        {
-            await RpcErrorAsync(context, 500, "INTERNAL", "Internal error encountered.");
             return;
         }
 

@@ -1,43 +1,27 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
+using Kamus.Wire.Kubernetes;
 
 namespace Kamus.Cli.Secrets;
 
 /// <summary>
-/// A <c>soluto.com/v1alpha2</c> KamusSecret manifest, upstream's CRD: what <c>kamus encrypt-secret</c> prints. Safe to
-/// commit: it holds ciphertexts, names and metadata only.
+/// The KamusSecret manifest <c>kamus encrypt-secret</c> prints (the shared <see cref="KamusSecretResource{TMetadata}"/>
+/// shape). Safe to commit: it holds ciphertexts, names and metadata only.
 /// </summary>
-internal sealed class KamusSecretManifest
+internal sealed class KamusSecretManifest : KamusSecretResource<V1ObjectMeta>
 {
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "soluto.com/v1alpha2";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "KamusSecret";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("serviceAccount")]
-    public string? ServiceAccount { get; set; }
-
-    [JsonPropertyName("propagateAnnotations")]
-    public bool? PropagateAnnotations { get; set; }
-
-    [JsonPropertyName("data")]
-    public IDictionary<string, string>? Data { get; set; }
-
-    [JsonPropertyName("stringData")]
-    public IDictionary<string, string>? StringData { get; set; }
-
     /// <summary>The manifest as YAML (<c>kubectl apply -f</c>) or indented JSON.</summary>
     public string Format(bool json) => json
-        ? JsonNode.Parse(KubernetesJson.Serialize(this))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine
+        ? JsonSerializer.Serialize(this, KamusSecretManifestJsonContext.Default.KamusSecretManifest) + Environment.NewLine
         : KubernetesYaml.Serialize(this);
 }
+
+/// <summary>
+/// System.Text.Json source generation for the JSON manifest (trimming- and AOT-safe): indented, absent fields left out,
+/// and the default escaping (<c>+</c> as <c>\u002B</c>) that the tool has always printed.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(KamusSecretManifest))]
+internal sealed partial class KamusSecretManifestJsonContext : JsonSerializerContext;

@@ -5,6 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Kamus.Controller.Leadership;
 using Kamus.Controller.Resources;
+using Kamus.Wire.Kubernetes;
 
 namespace Kamus.Controller.Events;
 
@@ -45,8 +46,8 @@ internal sealed class EventRecorder(IKubernetes client, ControllerIdentity ident
             Metadata = new V1ObjectMeta { Name = $"{owner.Metadata.Name}.{suffix}", NamespaceProperty = owner.Metadata.NamespaceProperty },
             InvolvedObject = new V1ObjectReference
             {
-                ApiVersion = KamusSecret.GroupVersion,
-                Kind = KamusSecret.KindName,
+                ApiVersion = KamusSecretResource.GroupVersion,
+                Kind = KamusSecretResource.Kind,
                 Name = owner.Metadata.Name,
                 NamespaceProperty = owner.Metadata.NamespaceProperty,
                 Uid = owner.Metadata.Uid,

@@ -5,6 +5,7 @@ using Kamus.Controller.Configuration;
 using Kamus.Controller.Diagnostics;
 using Kamus.Controller.Queue;
 using Kamus.Controller.Resources;
+using Kamus.Wire.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace Kamus.Controller.Informers;
@@ -91,7 +92,7 @@ internal sealed class KamusSecretInformer(
         do
         {
             var page = await client.CustomObjects.ListClusterCustomObjectAsync<KamusSecretList>(
-                KamusSecret.Group, KamusSecret.Version, KamusSecret.Plural, continueParameter: next, limit: PageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+                KamusSecretResource.Group, KamusSecretResource.Version, KamusSecretResource.Plural, continueParameter: next, limit: PageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
             items.AddRange(page.Items);
             version = page.Metadata.ResourceVersion;
             next = page.Metadata.ContinueProperty;
@@ -115,7 +116,7 @@ internal sealed class KamusSecretInformer(
         try
         {
             var response = client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KamusSecretList>(
-                KamusSecret.Group, KamusSecret.Version, KamusSecret.Plural, allowWatchBookmarks: true, resourceVersion: version,
+                KamusSecretResource.Group, KamusSecretResource.Version, KamusSecretResource.Plural, allowWatchBookmarks: true, resourceVersion: version,
                 timeoutSeconds: _options.WatchTimeoutSeconds, watch: true, cancellationToken: cancellationToken);
 #pragma warning disable CS0618 // The typed watch; its replacement (WatchListClusterCustomObjectAsync) yields untyped objects.
             var events = response.WatchAsync<KamusSecret, KamusSecretList>(OnError, cancellationToken);

@@ -10,6 +10,7 @@ using Kamus.Controller.Informers;
 using Kamus.Controller.Resources;
 using Kamus.KeyManagement;
 using Kamus.Wire.Identity;
+using Kamus.Wire.Kubernetes;
 using Kamus.Wire.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -190,7 +191,7 @@ internal sealed class KamusSecretReconciler(
         try
         {
             await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(new StatusPatch(status), V1Patch.PatchType.MergePatch),
-                KamusSecret.Group, KamusSecret.Version, owner.Metadata.NamespaceProperty, KamusSecret.Plural, owner.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                KamusSecretResource.Group, KamusSecretResource.Version, owner.Metadata.NamespaceProperty, KamusSecretResource.Plural, owner.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using k8s.Models;
 using Kamus.Controller.Resources;
+using Kamus.Wire.Kubernetes;
 
 namespace Kamus.Controller.Reconciliation;
 
@@ -66,7 +67,7 @@ internal sealed class SecretPlan : IDisposable
             }
 
             // Left by an earlier KamusSecret of the same name: the garbage collector is about to delete it.
-            return controller.Kind == KamusSecret.KindName && controller.Name == owner.Metadata.Name && controller.ApiVersion.StartsWith(KamusSecret.Group + "/", StringComparison.Ordinal)
+            return controller.Kind == KamusSecretResource.Kind && controller.Name == owner.Metadata.Name && controller.ApiVersion.StartsWith(KamusSecretResource.Group + "/", StringComparison.Ordinal)
                 ? Ownership.PreviousOwner
                 : Ownership.Foreign;
         }
@@ -129,8 +130,8 @@ internal sealed class SecretPlan : IDisposable
 
     private V1OwnerReference OwnerReference() => new()
     {
-        ApiVersion = KamusSecret.GroupVersion,
-        Kind = KamusSecret.KindName,
+        ApiVersion = KamusSecretResource.GroupVersion,
+        Kind = KamusSecretResource.Kind,
         Name = _owner.Metadata.Name,
         Uid = _owner.Metadata.Uid,
         Controller = true,

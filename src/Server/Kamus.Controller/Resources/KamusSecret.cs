@@ -1,47 +1,17 @@
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
+using Kamus.Wire.Kubernetes;
 
 namespace Kamus.Controller.Resources;
 
 /// <summary>
-/// A <c>soluto.com/v1alpha2</c> KamusSecret, upstream's custom resource: encrypted <c>data</c> (each plaintext is base64
-/// of the bytes) and <c>stringData</c> (each plaintext is the text), all for <c>serviceAccount</c> in the object's
-/// namespace, plus this controller's <c>status</c>.
+/// A KamusSecret as the controller reads it: the shared <see cref="KamusSecretResource{TMetadata}"/> shape, upstream's
+/// alias of <c>propagateAnnotations</c>, and this controller's <c>status</c>.
 /// </summary>
-internal sealed class KamusSecret : IKubernetesObject<V1ObjectMeta>
+internal sealed class KamusSecret : KamusSecretResource<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>
 {
-    public const string Group = "soluto.com";
-    public const string Version = "v1alpha2";
-    public const string Plural = "kamussecrets";
-    public const string KindName = "KamusSecret";
-    public const string GroupVersion = Group + "/" + Version;
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("data")]
-    public Dictionary<string, string>? Data { get; set; }
-
-    [JsonPropertyName("stringData")]
-    public Dictionary<string, string>? StringData { get; set; }
-
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("serviceAccount")]
-    public string? ServiceAccount { get; set; }
-
-    [JsonPropertyName("propagateAnnotations")]
-    public bool? PropagateAnnotations { get; set; }
-
-    /// <summary>Upstream Helm chart's name for <see cref="PropagateAnnotations"/>, read as an alias.</summary>
+    /// <summary>Upstream Helm chart's name for <see cref="KamusSecretResource{TMetadata}.PropagateAnnotations"/>, read as an alias.</summary>
     [JsonPropertyName("annotationsInheritance")]
     public bool? AnnotationsInheritance { get; set; }
 
@@ -61,10 +31,10 @@ internal sealed class KamusSecret : IKubernetesObject<V1ObjectMeta>
 internal sealed class KamusSecretList : IKubernetesObject<V1ListMeta>, IItems<KamusSecret>
 {
     [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KamusSecret.GroupVersion;
+    public string ApiVersion { get; set; } = KamusSecretResource.GroupVersion;
 
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KamusSecret.KindName + "List";
+    public string Kind { get; set; } = KamusSecretResource.ListKind;
 
     [JsonPropertyName("metadata")]
     public V1ListMeta Metadata { get; set; } = new();
