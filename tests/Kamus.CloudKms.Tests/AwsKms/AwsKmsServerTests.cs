@@ -77,7 +77,7 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
         var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
         var envelope = (await server.Api.EncryptManyOkAsync(KmsServer.App1, KmsServer.Namespace, new Dictionary<string, string> { ["a"] = "app1's" }))["a"];
 
-        // app2's own key refuses app1's ciphertexts (IncorrectKeyException). Without a key it is 503: see below.
+        // app2's own key refuses app1's ciphertexts (IncorrectKeyException). Without a key it is refused too: see below.
         await server.Api.EncryptOkAsync("app2's", KmsServer.App2, KmsServer.Namespace);
         foreach (var ciphertext in new[] { upstreamValue, own, envelope })
         {
@@ -88,7 +88,7 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_missing_or_deleted_key_answers_503_naming_its_alias_not_a_refusal()
+    public async Task A_missing_or_deleted_key_refuses_the_value_and_warns_naming_its_alias()
     {
         using var upstream = new UpstreamAws(_kms);
         var upstreamValue = await upstream.EncryptAsync("app1's", KmsServer.Namespace, KmsServer.App1);
@@ -97,15 +97,15 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
         await using var server = await KmsServer.StartAsync(environment);
         var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
 
-        // app2 has no key (NotFoundException): KMS cannot say whether a value is app2's, so the answer is not a refusal.
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
+        // app2 has no key (NotFoundException): nothing was encrypted for it, so the value is not its: refused, with a warning.
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
 
-        // app1's key was deleted (its waiting period over: key and alias gone): its own values answer 503 too.
+        // app1's key was deleted (its waiting period over: key and alias gone): its own values are refused too, with a warning naming the alias.
         var alias = UpstreamAws.Alias($"{KmsServer.Namespace}:{KmsServer.App1}");
         _kms.DeleteKey(alias);
         foreach (var ciphertext in new[] { upstreamValue, own })
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Api.DecryptTextAsync(KmsServer.TokenApp1, ciphertext)).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp1, ciphertext)).Status);
         }
 
         var logs = server.AllLogs();

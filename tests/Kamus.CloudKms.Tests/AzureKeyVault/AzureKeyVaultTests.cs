@@ -72,25 +72,25 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_missing_or_deleted_key_answers_503_naming_it_not_a_refusal()
+    public async Task A_missing_or_deleted_key_refuses_the_value_and_warns_naming_it()
     {
         await using var server = await KeyVaultServer.StartAsync((_, e) => e["KeyManagement__DataKeyCache__MaxEntries"] = "0");
         using var upstream = new UpstreamKeyVaultWriter(server.Vault, KeyVaultServer.ClientId, KeyVaultServer.ClientSecret, maximumDataLength: 214);
         var upstreamValue = await upstream.EncryptAsync("a1's", "ns-a", "sa1");
         var own = await server.Api.EncryptOkAsync("a1's", "sa1", "ns-a");
 
-        // ns-a:sa2 has no key (404): the vault cannot say whether a value is sa2's, so it is not a refusal.
+        // ns-a:sa2 has no key (404): nothing was encrypted for it, so the value is not its: refused, with a warning.
         foreach (var ciphertext in new[] { upstreamValue, own })
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA2, ciphertext)).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA2, ciphertext)).Status);
         }
 
-        // ns-a:sa1's key was deleted in the vault: its own values answer 503 too.
+        // ns-a:sa1's key was deleted in the vault: its own values are refused too, with a warning naming the key.
         var name = UpstreamKeyVaultWriter.KeyName("ns-a", "sa1");
         server.Vault.DeleteKey(name);
         foreach (var ciphertext in new[] { upstreamValue, own })
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA1, ciphertext)).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA1, ciphertext)).Status);
         }
 
         var logs = server.AllLogText();
@@ -185,7 +185,7 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     }
 
     // The refusal tests need keys for the other accounts: a value reaches Key Vault's own refusal (400, or 404 for a
-    // version the account's key never had) only under a key that exists; without one the answer is 503.
+    // version the account's key never had) only under a key that exists; without one it is refused with a warning naming the key.
     private async Task GiveTheOtherAccountsKeysAsync()
     {
         await Api.EncryptOkAsync("key for sa2", "sa2", "ns-a");

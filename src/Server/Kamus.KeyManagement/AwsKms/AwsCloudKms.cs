@@ -139,9 +139,9 @@ internal sealed class AwsCloudKms : ICloudKms
         }
         catch (NotFoundException e)
         {
-            // The alias does not exist (deleted with its key, or never created); a disabled key or one pending deletion
-            // (DisabledException, KMSInvalidStateException) is an outage below, like this.
-            throw KmsFailure.MissingKey(_settings.Name, "Decrypt", $"key alias {Alias(identity)}", identity, e);
+            // The alias does not exist (deleted with its key, or never created): refused, with a warning naming it. A
+            // disabled key or one pending deletion (DisabledException, KMSInvalidStateException) is an outage below.
+            throw KmsFailure.MissingKey(_logger, _settings.Name, "Decrypt", $"key alias {Alias(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "Decrypt", cancellationToken) is { } outage)
         {

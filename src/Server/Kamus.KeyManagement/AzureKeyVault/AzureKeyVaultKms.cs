@@ -105,8 +105,9 @@ internal sealed class AzureKeyVaultKms : ICloudKms
     }
 
     // A 400 (this key cannot decrypt the value) means the value is not this account's: 403. A 404 names either the key
-    // (missing: the operator's, 503) or, for unwrapkey, the version the value recorded, which another account's value
-    // carries: one look at the key (no creation) tells them apart. Anything else means the vault could not answer: 503.
+    // (missing: also 403, with a warning naming it for the operator; see KmsFailure.MissingKey) or, for unwrapkey, the
+    // version the value recorded, which another account's value carries: one look at the key (no creation) tells them
+    // apart, so the warning is only written when the key is really missing. Anything else is an outage: 503.
     private async ValueTask<T> Call<T>(string operation, ServiceAccountIdentity identity, Func<ValueTask<T>> call)
     {
         try
@@ -125,7 +126,7 @@ internal sealed class AzureKeyVaultKms : ICloudKms
                 throw Refused(e);
             }
 
-            throw KmsFailure.MissingKey(Description, operation, $"key '{name}'", identity, e);
+            throw KmsFailure.MissingKey(_logger, Description, operation, $"key '{name}'", identity, e);
         }
         catch (KeyVaultRequestException e)
         {

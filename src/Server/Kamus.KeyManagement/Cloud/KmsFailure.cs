@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 
 namespace Kamus.KeyManagement.Cloud;
@@ -15,13 +16,19 @@ internal static class KmsFailure
         new($"{kms} {operation}: {reason}", innerException);
 
     /// <summary>
-    /// The account's master key does not exist in <paramref name="kms"/>: it was deleted, or never created because nothing
-    /// was encrypted for the account under these settings (or they name another key ring, vault, region or alias prefix).
-    /// Either way the KMS cannot say whether the value is the account's, so this is the operator's to resolve (503), not
-    /// a refused value: restore the key or fix the settings. Only a key that exists and refuses the value answers 403.
+    /// The caller's master key does not exist in <paramref name="kms"/>: nothing under these settings was encrypted for
+    /// the account (or its key was deleted for good), so the value is not one it can read: a refused value (403), as
+    /// for a key that exists and refuses it. An answer of 503 here would turn the common mistake (a value encrypted for
+    /// another application) into an outage the client retries and the alerts page on, and let any pod cause it.
+    /// Because settings that name another key ring, vault, region or alias prefix look the same, the refusal is logged
+    /// as a warning naming the key, for the operator. A key that still exists but is disabled or pending deletion is an
+    /// outage (503), handled elsewhere.
     /// </summary>
-    public static MasterKeyUnavailableException MissingKey(string kms, string operation, string key, Wire.Identity.ServiceAccountIdentity identity, Exception innerException) =>
-        Unavailable(kms, operation, $"{key} of service account {identity} does not exist (deleted, or never created under these settings)", innerException);
+    public static System.Security.Cryptography.CryptographicException MissingKey(ILogger logger, string kms, string operation, string key, Wire.Identity.ServiceAccountIdentity identity, Exception innerException)
+    {
+        Diagnostics.KamusKeyManagementLog.MissingKey(logger, kms, operation, key, identity);
+        return new($"{kms} {operation}: {key} of service account {identity} does not exist.", innerException);
+    }
 
     /// <summary>
     /// Whether <paramref name="exception"/> is a transport failure (connection, TLS, timeout) rather than an answer.

@@ -10,6 +10,10 @@ namespace Kamus.KeyManagement.Diagnostics;
 /// </summary>
 internal static partial class KamusKeyManagementLog
 {
+    // All cloud KMS providers: a decrypt for an account whose key does not exist (refused with 403; see KmsFailure.MissingKey).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kms} {Operation}: {Key} of service account {ServiceAccount} does not exist (deleted, or never created under these settings); the value was refused. If values for this account should decrypt, check the key ring, vault, region or alias prefix settings.")]
+    public static partial void MissingKey(ILogger logger, string kms, string operation, string key, ServiceAccountIdentity serviceAccount);
+
     // AwsCloudKms
     [LoggerMessage(EventName = "LogKeyCreated", Level = LogLevel.Information, Message = "Created AWS KMS key {KeyId} with alias {Alias} for service account {ServiceAccount}.")]
     public static partial void AwsKeyCreated(ILogger logger, string keyId, string alias, ServiceAccountIdentity serviceAccount);

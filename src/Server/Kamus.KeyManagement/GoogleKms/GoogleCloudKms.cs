@@ -114,8 +114,9 @@ internal sealed class GoogleCloudKms : ICloudKms
         catch (GoogleKmsApiException e) when (e.Status == "NOT_FOUND")
         {
             // No such CryptoKey (or key ring): Cloud KMS never deletes CryptoKeys, so the settings name another key ring or
-            // nothing was ever encrypted for this account; a disabled or destroyed version is FAILED_PRECONDITION (an outage below).
-            throw KmsFailure.MissingKey(Kms, "decrypt", $"CryptoKey {CryptoKeyName(identity)}", identity, e);
+            // nothing was ever encrypted for this account: refused, with a warning naming it. A disabled or destroyed
+            // version is FAILED_PRECONDITION (an outage below).
+            throw KmsFailure.MissingKey(_logger, Kms, "decrypt", $"CryptoKey {CryptoKeyName(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "decrypt", cancellationToken) is { } outage)
         {
