@@ -11,7 +11,7 @@ namespace Kamus.Controller;
 /// The controller while it leads: the informer feeding a work queue, a periodic resync queueing every KamusSecret
 /// (drift repair), and workers reconciling one key each at a time, retrying failures with per-key backoff.
 /// </summary>
-internal sealed partial class ControllerLoop(
+internal sealed class ControllerLoop(
     KamusSecretInformer informer,
     KamusSecretCache cache,
     KamusSecretReconciler reconciler,
@@ -33,7 +33,7 @@ internal sealed partial class ControllerLoop(
             tasks.Add(WorkAsync(queue, cancellationToken));
         }
 
-        LogStarted(logger, _options.Workers, _options.ReconciliationIntervalInSeconds);
+        KamusControllerLog.LoopStarted(logger, _options.Workers, _options.ReconciliationIntervalInSeconds);
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
@@ -81,7 +81,7 @@ internal sealed partial class ControllerLoop(
                 if (result.IsRetried())
                 {
                     var delay = queue.AddRateLimited(key);
-                    LogRetry(logger, key, delay);
+                    KamusControllerLog.RetryScheduled(logger, key, delay);
                 }
                 else
                 {
@@ -97,7 +97,7 @@ internal sealed partial class ControllerLoop(
 #pragma warning restore CA1031
             {
                 metrics.Reconciled(ReconcileResult.Error);
-                LogUnexpected(logger, key, e.GetType().Name);
+                KamusControllerLog.UnexpectedFailure(logger, key, e.GetType().Name);
                 queue.AddRateLimited(key);
             }
             finally
@@ -106,13 +106,4 @@ internal sealed partial class ControllerLoop(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciling KamusSecrets with {Workers} workers, every KamusSecret at least every {Interval}s.")]
-    private static partial void LogStarted(ILogger logger, int workers, int interval);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "KamusSecret {Key} will be retried in {Delay}.")]
-    private static partial void LogRetry(ILogger logger, string key, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling KamusSecret {Key} failed unexpectedly ({ExceptionType}); retrying with backoff.")]
-    private static partial void LogUnexpected(ILogger logger, string key, string exceptionType);
 }

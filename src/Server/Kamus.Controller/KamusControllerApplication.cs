@@ -8,7 +8,6 @@ using Kamus.Controller.Informers;
 using Kamus.Controller.Leadership;
 using Kamus.Controller.Reconciliation;
 using Kamus.KeyManagement;
-using Kamus.KeyManagement.Aes;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.KeyManagement.Offline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,19 +37,14 @@ internal static partial class KamusControllerApplication
 
         // The controller never encrypts: it decrypts what the server made, with the same keys (and, like the server, the
         // insecure development key only when Kamus:Development:Enabled=true).
-        var keys = KeyMaterial.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"), configuration);
-        var offline = LoadOfflineKeys(keyOptions, keys);
+        var loaded = LoadedKeys.Load(keyOptions, developmentMode: configuration.GetValue<bool>("Kamus:Development:Enabled"), configuration);
+        var keys = loaded.Keys;
         var services = builder.Services;
         services.Configure<ControllerOptions>(configuration.GetSection(ControllerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient();
-        // Factory registrations so the container disposes the keys (zeroes them, closes HSM and KMS clients) with the app.
-        services.AddSingleton(_ => keys);
-        if (offline is not null)
-        {
-            services.AddSingleton(_ => offline);
-        }
-
+        // With the offline key ring, when configured: offline values (k2h.) in a KamusSecret open with the server's offline keys.
+        loaded.Register(services);
         services.AddSingleton(sp => new CiphertextService(keys.Provider, keys.Upstream, CiphertextWriteFormat.V2, keys.Cloud, sp.GetService<OfflineKeyRing>()));
         services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
         services.AddSingleton(ControllerIdentity.Create(controller.LeaderElection.Identity));
@@ -73,33 +67,19 @@ internal static partial class KamusControllerApplication
                 .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         }
 
-        WebApplication app;
-        try
-        {
-            app = builder.Build();
-        }
-        catch
-        {
-            offline?.Dispose();
-            keys.Dispose();
-            throw;
-        }
-
-        _ = app.Services.GetRequiredService<KeyMaterial>();
-        _ = app.Services.GetService<OfflineKeyRing>();
-        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
-        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
+        var app = loaded.Build(builder.Build);
+        loaded.Attach(app.Services);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kamus.Controller");
         if (keys.UsesDevelopmentKey)
         {
-            LogDevelopmentKey(logger);
+            KamusControllerLog.DevelopmentKey(logger);
         }
 
         if (logger.IsEnabled(LogLevel.Information))
         {
             var api = kubernetes.ProxyUrl?.ToString() ?? "in-cluster configuration";
             var keyIds = string.Join(",", keys.KeyIds);
-            LogStarting(logger, api, keyIds, controller.SetOwnerReference);
+            KamusControllerLog.Starting(logger, api, keyIds, controller.SetOwnerReference);
         }
         if (metricsEnabled)
         {
@@ -108,21 +88,6 @@ internal static partial class KamusControllerApplication
 
         app.MapGet("/healthz", () => "ok");
         return app;
-    }
-
-    // Offline values (k2h.) in a KamusSecret open with the server's offline keys (KeyManagement:Offline), when configured.
-    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
-    {
-        try
-        {
-            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
-            return OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey).AsTask().GetAwaiter().GetResult();
-        }
-        catch
-        {
-            keys.Dispose();
-            throw;
-        }
     }
 
     // Checked before anything starts, so a bad setting is one line naming it rather than a host failure.
@@ -203,10 +168,4 @@ internal static partial class KamusControllerApplication
 
     [System.Text.RegularExpressions.GeneratedRegex(@"The field ControllerOptions\.([A-Za-z.]+)")]
     private static partial System.Text.RegularExpressions.Regex FieldPattern();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: the well-known development key (key id 'dev') is in use (Kamus:Development:Enabled=true). Never use this in production.")]
-    private static partial void LogDevelopmentKey(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kamus controller: Kubernetes API via {Api}, key ids [{KeyIds}], SetOwnerReference={SetOwnerReference}.")]
-    private static partial void LogStarting(ILogger logger, string api, string keyIds, bool setOwnerReference);
 }

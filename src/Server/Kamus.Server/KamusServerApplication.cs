@@ -34,22 +34,21 @@ internal class KamusServerApplication
         Validate(kamus);
         ValidateMetrics(metricsOptions);
 
-        var keys = KeyMaterial.Load(keyOptions, kamus.Development.Enabled, configuration);
-        if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
+        var loaded = LoadedKeys.Load(keyOptions, kamus.Development.Enabled, configuration, keys =>
         {
-            keys.Dispose();
-            throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
-        }
-
-        var offline = LoadOfflineKeys(keyOptions, keys);
+            if (kamus.Encryption.Format == CiphertextWriteFormat.Upstream && !keys.Upstream.IsConfigured)
+            {
+                throw new KamusSettingsException("Kamus:Encryption:Format=Upstream needs KeyManagement:AES:Key (the upstream formats carry no key id).");
+            }
+        });
+        var (keys, offline) = (loaded.Keys, loaded.Offline);
         var services = builder.Services;
         KestrelLogGuard.Register(services);
         services.Configure<KamusServerOptions>(configuration.GetSection(KamusServerOptions.SectionName));
         services.Configure<KubernetesOptions>(configuration.GetSection(KubernetesOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient();
-        // A factory registration so the container disposes the keys (zeroes them, closes HSM sessions) with the app.
-        services.AddSingleton(_ => keys);
+        loaded.Register(services);
         services.AddSingleton(keys.Provider);
         services.AddSingleton(keys.Upstream);
         if (kamus.Development.Enabled)
@@ -63,12 +62,6 @@ internal class KamusServerApplication
 
         services.AddSingleton<ReviewCache>();
         services.AddSingleton<CallerAuthenticator>();
-        if (offline is not null)
-        {
-            // A factory registration, like the keys', so the container zeroes the seed with the app.
-            services.AddSingleton(_ => offline);
-        }
-
         var providerKind = MeteredMasterKeyProvider.KindOf(keyOptions.Provider);
         services.AddSingleton(sp => new CiphertextService(
             new MeteredMasterKeyProvider(keys.Provider, providerKind, sp.GetRequiredService<KamusServerTelemetry>()),
@@ -95,22 +88,8 @@ internal class KamusServerApplication
             kestrel.Limits.MaxRequestBodySize = HttpAnswers.DrainLimit(kamus.Limits);
         });
 
-        WebApplication app;
-        try
-        {
-            app = builder.Build();
-        }
-        catch
-        {
-            offline?.Dispose();
-            keys.Dispose();
-            throw;
-        }
-
-        _ = app.Services.GetRequiredService<KeyMaterial>();
-        keys.AttachLogging(app.Services.GetRequiredService<ILoggerFactory>());
-        keys.AttachHttpClients(app.Services.GetRequiredService<IHttpClientFactory>());
-        _ = app.Services.GetService<OfflineKeyRing>();
+        var app = loaded.Build(builder.Build);
+        loaded.Attach(app.Services);
         LogStartup(app, kamus, keys, offline);
         WarnOfPublishedKeys(app, keyOptions);
         MetricsEndpoint.Use(app, metricsOptions);
@@ -128,23 +107,6 @@ internal class KamusServerApplication
         app.MapGet(PublicKeyEndpoints.Route, app.Services.GetRequiredService<PublicKeyEndpoints>().GetAsync);
         HealthEndpoints.Map(app);
         return app;
-    }
-
-    // Startup, once, before any request: the in-process providers answer synchronously, and a cloud KMS's one round trip
-    // here is what lets a wrong seed or signing key stop the server with a clear line instead of failing requests.
-    private static OfflineKeyRing? LoadOfflineKeys(KeyManagementOptions options, KeyMaterial keys)
-    {
-        try
-        {
-            var developmentKey = keys.UsesDevelopmentKey ? DevelopmentKey.InsecureBytes.ToArray() : null;
-            var load = OfflineKeyRing.LoadAsync(options.Offline, keys.Provider, developmentKey);
-            return load.IsCompletedSuccessfully ? load.Result : load.AsTask().GetAwaiter().GetResult();
-        }
-        catch
-        {
-            keys.Dispose();
-            throw;
-        }
     }
 
     private static void Validate(KamusServerOptions options)

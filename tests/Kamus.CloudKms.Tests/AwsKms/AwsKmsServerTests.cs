@@ -1,6 +1,7 @@
 using System.Net;
 using Kamus.CloudKms.Tests.Support;
 using Kamus.Testing.Kms;
+using Microsoft.Extensions.Logging;
 
 namespace Kamus.CloudKms.Tests.AwsKms;
 
@@ -76,12 +77,7 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
         var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
         var envelope = (await server.Api.EncryptManyOkAsync(KmsServer.App1, KmsServer.Namespace, new Dictionary<string, string> { ["a"] = "app1's" }))["a"];
 
-        // app2 has no key yet (its alias is not found), then has one (KMS answers IncorrectKeyException).
-        foreach (var ciphertext in new[] { upstreamValue, own, envelope })
-        {
-            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, ciphertext)).Status);
-        }
-
+        // app2's own key refuses app1's ciphertexts (IncorrectKeyException). Without a key it is refused too: see below.
         await server.Api.EncryptOkAsync("app2's", KmsServer.App2, KmsServer.Namespace);
         foreach (var ciphertext in new[] { upstreamValue, own, envelope })
         {
@@ -89,6 +85,68 @@ public sealed class AwsKmsServerTests : IAsyncLifetime
         }
 
         Assert.Equal((HttpStatusCode.OK, "app1's"), await server.Api.DecryptTextAsync(KmsServer.TokenApp1, upstreamValue));
+    }
+
+    [Fact]
+    public async Task A_missing_or_deleted_key_refuses_the_value_and_warns_naming_its_alias()
+    {
+        using var upstream = new UpstreamAws(_kms);
+        var upstreamValue = await upstream.EncryptAsync("app1's", KmsServer.Namespace, KmsServer.App1);
+        var environment = Environment(_kms);
+        environment["KeyManagement__DataKeyCache__MaxEntries"] = "0"; // every decrypt asks KMS
+        await using var server = await KmsServer.StartAsync(environment);
+        var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
+
+        // app2 has no key (NotFoundException): nothing was encrypted for it, so the value is not its: refused, with a warning.
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
+
+        // app1's key was deleted (its waiting period over: key and alias gone): its own values are refused too, with a warning naming the alias.
+        var alias = UpstreamAws.Alias($"{KmsServer.Namespace}:{KmsServer.App1}");
+        _kms.DeleteKey(alias);
+        foreach (var ciphertext in new[] { upstreamValue, own })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp1, ciphertext)).Status);
+        }
+
+        var logs = server.AllLogs();
+        Assert.Contains($"key alias {alias} of service account {KmsServer.Namespace}:{KmsServer.App1} does not exist", logs, StringComparison.Ordinal);
+        Assert.Contains($"of service account {KmsServer.Namespace}:{KmsServer.App2} does not exist", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("app1's", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replica_that_loses_the_alias_race_schedules_the_deletion_of_its_unused_key()
+    {
+        await using var server = await KmsServer.StartAsync(Environment(_kms));
+        var alias = UpstreamAws.Alias($"{KmsServer.Namespace}:{KmsServer.App1}");
+        _kms.AnotherReplicaWinsNextAlias = true;
+
+        var value = await server.Api.EncryptOkAsync("raced", KmsServer.App1, KmsServer.Namespace);
+
+        // Two keys: the other replica's, which the alias names and which wrapped the value, and this replica's, unused.
+        Assert.Equal(2, _kms.KeyCount);
+        var loser = Assert.Single(_kms.KeysPendingDeletion);
+        Assert.NotEqual(_kms.Aliases[alias], loser);
+        Assert.Equal(1, _kms.Calls("ScheduleKeyDeletion"));
+        Assert.Equal((HttpStatusCode.OK, "raced"), await server.Api.DecryptTextAsync(KmsServer.TokenApp1, value));
+        Assert.Contains(server.Host.Logs.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains($"scheduled the deletion of key {loser}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_the_deletion_permission_the_losing_replica_warns_naming_its_unused_key()
+    {
+        await using var server = await KmsServer.StartAsync(Environment(_kms));
+        _kms.AnotherReplicaWinsNextAlias = true;
+        _kms.DenyScheduleKeyDeletion = true;
+
+        var value = await server.Api.EncryptOkAsync("raced", KmsServer.App1, KmsServer.Namespace);
+
+        var alias = UpstreamAws.Alias($"{KmsServer.Namespace}:{KmsServer.App1}");
+        Assert.Empty(_kms.KeysPendingDeletion);
+        Assert.Equal((HttpStatusCode.OK, "raced"), await server.Api.DecryptTextAsync(KmsServer.TokenApp1, value));
+        var warning = Assert.Single(server.Host.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("was created by another replica first", StringComparison.Ordinal));
+        Assert.Contains(alias, warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_kms.Aliases[alias], warning.Message, StringComparison.Ordinal); // names the loser, not the key in use
     }
 
     [Fact]

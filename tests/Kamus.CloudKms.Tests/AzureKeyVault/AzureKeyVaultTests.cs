@@ -33,6 +33,8 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
         var expected = plaintext.Length > 214 ? CiphertextFormat.UpstreamEnvelope : CiphertextFormat.UpstreamKms;
         Assert.Equal(expected, CiphertextParser.Parse(ciphertext).Format);
 
+        await GiveTheOtherAccountsKeysAsync();
+
         Assert.Equal((HttpStatusCode.OK, plaintext), await Api.DecryptTextAsync(KeyVaultServer.TokenA1, ciphertext));
         Assert.Equal([(plaintext, null)], await Api.DecryptManyOkAsync(KeyVaultServer.TokenA1, [ciphertext]));
         Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await Api.DecryptTextAsync(KeyVaultServer.TokenA2, ciphertext));
@@ -54,6 +56,7 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
     [Fact]
     public async Task New_values_round_trip_under_key_id_akv_and_refuse_other_accounts()
     {
+        await GiveTheOtherAccountsKeysAsync();
         var single = await Api.EncryptOkAsync("only-for-a1", "sa1", "ns-a");
         var batch = await Api.EncryptManyOkAsync("sa1", "ns-a", new Dictionary<string, string> { ["x"] = "x-for-a1", ["y"] = "y-for-a1" });
 
@@ -66,6 +69,34 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
             Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await Api.DecryptTextAsync(token, single));
             Assert.Equal([(null, "Forbidden"), (null, "Forbidden")], await Api.DecryptManyOkAsync(token, [batch["x"], batch["y"]]));
         }
+    }
+
+    [Fact]
+    public async Task A_missing_or_deleted_key_refuses_the_value_and_warns_naming_it()
+    {
+        await using var server = await KeyVaultServer.StartAsync((_, e) => e["KeyManagement__DataKeyCache__MaxEntries"] = "0");
+        using var upstream = new UpstreamKeyVaultWriter(server.Vault, KeyVaultServer.ClientId, KeyVaultServer.ClientSecret, maximumDataLength: 214);
+        var upstreamValue = await upstream.EncryptAsync("a1's", "ns-a", "sa1");
+        var own = await server.Api.EncryptOkAsync("a1's", "sa1", "ns-a");
+
+        // ns-a:sa2 has no key (404): nothing was encrypted for it, so the value is not its: refused, with a warning.
+        foreach (var ciphertext in new[] { upstreamValue, own })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA2, ciphertext)).Status);
+        }
+
+        // ns-a:sa1's key was deleted in the vault: its own values are refused too, with a warning naming the key.
+        var name = UpstreamKeyVaultWriter.KeyName("ns-a", "sa1");
+        server.Vault.DeleteKey(name);
+        foreach (var ciphertext in new[] { upstreamValue, own })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KeyVaultServer.TokenA1, ciphertext)).Status);
+        }
+
+        var logs = server.AllLogText();
+        Assert.Contains($"key '{name}' of service account ns-a:sa1 does not exist", logs, StringComparison.Ordinal);
+        Assert.Contains($"key '{UpstreamKeyVaultWriter.KeyName("ns-a", "sa2")}' of service account ns-a:sa2 does not exist", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("a1's", logs, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,5 +182,13 @@ public sealed class AzureKeyVaultTests(KeyVaultServerFixture fixture) : IClassFi
         Assert.DoesNotContain(KeyVaultServer.ClientSecret, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("kv-standin-", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("leak-canary", logs, StringComparison.Ordinal);
+    }
+
+    // The refusal tests need keys for the other accounts: a value reaches Key Vault's own refusal (400, or 404 for a
+    // version the account's key never had) only under a key that exists; without one it is refused with a warning naming the key.
+    private async Task GiveTheOtherAccountsKeysAsync()
+    {
+        await Api.EncryptOkAsync("key for sa2", "sa2", "ns-a");
+        await Api.EncryptOkAsync("key for b1", "sa1", "ns-b");
     }
 }

@@ -72,14 +72,40 @@ public sealed class GoogleKmsServerTests(GoogleKmsFixture gcp)
         await using var server = await KmsServer.StartAsync(gcp.Environment(ring));
         var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
 
-        // app2 has no CryptoKey yet (NOT_FOUND), then has one (Cloud KMS cannot decrypt app1's ciphertext with it).
-        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, upstreamValue)).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
+        // app2's own CryptoKey cannot decrypt app1's ciphertexts (INVALID_ARGUMENT). Without a key it is refused too: see below.
         await server.Api.EncryptOkAsync("app2's", KmsServer.App2, KmsServer.Namespace);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, upstreamValue)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
 
         Assert.Equal((HttpStatusCode.OK, "app1's"), await server.Api.DecryptTextAsync(KmsServer.TokenApp1, upstreamValue));
+    }
+
+    [Fact]
+    public async Task A_missing_crypto_key_refuses_the_value_and_warns_naming_it()
+    {
+        var ring = gcp.NewKeyRing();
+        using var upstream = new UpstreamGoogle(gcp.Kms, gcp.KeyFile, GoogleKmsFixture.KeyRingPath(ring));
+        var upstreamValue = await upstream.EncryptAsync("app1's", KmsServer.Namespace, KmsServer.App1);
+        await using var server = await KmsServer.StartAsync(gcp.Environment(ring));
+        var own = await server.Api.EncryptOkAsync("app1's", KmsServer.App1, KmsServer.Namespace);
+
+        // app2 has no CryptoKey (NOT_FOUND): nothing was encrypted for it, so the value is not its: refused, with a warning.
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, own)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Api.DecryptTextAsync(KmsServer.TokenApp2, upstreamValue)).Status);
+
+        // The settings name a key ring without app1's key (here: one that does not exist): its values are refused too, and the warning names the key ring the settings point at.
+        var elsewhere = gcp.Environment(ring + "-typo");
+        elsewhere["KeyManagement__DataKeyCache__MaxEntries"] = "0";
+        await using var misconfigured = await KmsServer.StartAsync(elsewhere);
+        foreach (var ciphertext in new[] { upstreamValue, own })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await misconfigured.Api.DecryptTextAsync(KmsServer.TokenApp1, ciphertext)).Status);
+        }
+
+        var app2Key = $"CryptoKey {GoogleKmsFixture.KeyRingPath(ring)}/cryptoKeys/{UpstreamKeyId.Create($"{KmsServer.Namespace}:{KmsServer.App2}")} of service account {KmsServer.Namespace}:{KmsServer.App2} does not exist";
+        Assert.Contains(app2Key, server.AllLogs(), StringComparison.Ordinal);
+        Assert.Contains($"CryptoKey {GoogleKmsFixture.KeyRingPath(ring + "-typo")}/cryptoKeys/", misconfigured.AllLogs(), StringComparison.Ordinal);
+        Assert.DoesNotContain("app1's", server.AllLogs() + misconfigured.AllLogs(), StringComparison.Ordinal);
     }
 
     [Fact]

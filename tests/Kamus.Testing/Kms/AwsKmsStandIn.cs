@@ -19,10 +19,15 @@ namespace Kamus.Testing.Kms;
 /// <c>EnableKeyRotation</c>, <c>DescribeKey</c>, <c>GenerateDataKey</c>, <c>Encrypt</c> and <c>Decrypt</c>; a key named by
 /// id, ARN or alias; encryption context bound to the ciphertext (<c>InvalidCiphertextException</c> when it differs);
 /// <c>Decrypt</c> with a <c>KeyId</c> that is not the ciphertext's key (<c>IncorrectKeyException</c>); missing keys and
-/// aliases (<c>NotFoundException</c>); outages (<see cref="Failure"/>).
-/// Not modelled: key policies and IAM (every signed request by the access key is allowed), grants, key states other
-/// than enabled, rotation itself (it is only recorded), asymmetric keys, multi-region keys, and the real ciphertext
-/// blob layout (blobs here are opaque: a version byte, the key id, and AES-256-GCM under that key's material).
+/// aliases (<c>NotFoundException</c>); <c>ScheduleKeyDeletion</c> (7 to 30 days), after which the key is
+/// <c>PendingDeletion</c> and every use answers <c>KMSInvalidStateException</c>; a deletion whose waiting period ended
+/// (<see cref="DeleteKey"/>: the key and its aliases are gone); another replica winning an alias
+/// (<see cref="AnotherReplicaWinsNextAlias"/>); a role without <c>kms:ScheduleKeyDeletion</c>
+/// (<see cref="DenyScheduleKeyDeletion"/>: <c>AccessDeniedException</c>); outages (<see cref="Failure"/>).
+/// Not modelled: key policies and IAM beyond that (every signed request by the access key is allowed), grants, key
+/// states other than enabled and pending deletion, rotation itself (it is only recorded), asymmetric keys, multi-region
+/// keys, and the real ciphertext blob layout (blobs here are opaque: a version byte, the key id, and AES-256-GCM under
+/// that key's material).
 /// </remarks>
 public sealed class AwsKmsStandIn : IAsyncDisposable
 {
@@ -61,6 +66,21 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     /// <summary>Alias name → key id.</summary>
     public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
+    /// <summary>
+    /// When set, the next <c>CreateAlias</c> finds that another replica created the alias first, naming a key of its own
+    /// (as two replicas racing to create an account's key do), and answers <c>AlreadyExistsException</c>. It then clears.
+    /// </summary>
+    public bool AnotherReplicaWinsNextAlias { get; set; }
+
+    /// <summary>When set, <c>ScheduleKeyDeletion</c> answers <c>AccessDeniedException</c>, as for a role without that permission.</summary>
+    public bool DenyScheduleKeyDeletion { get; set; }
+
+    /// <summary>The ids of the keys whose deletion is scheduled.</summary>
+    public IReadOnlyList<string> KeysPendingDeletion => [.. _keys.Values.Where(k => k.DeletionDate is not null).Select(k => k.Id)];
+
+    /// <summary>How many keys exist (pending deletion included).</summary>
+    public int KeyCount => _keys.Count;
+
     /// <summary>Starts a stand-in on 127.0.0.1 and a free port that accepts requests signed for <paramref name="region"/>.</summary>
     public static async Task<AwsKmsStandIn> StartAsync(string region = "eu-west-1", CancellationToken cancellationToken = default)
     {
@@ -94,6 +114,21 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
     /// <summary>The description a key was created with.</summary>
     public string? Description(string aliasName) =>
         _aliases.TryGetValue(aliasName, out var keyId) ? _keys[keyId].Description : null;
+
+    /// <summary>
+    /// Deletes the key <paramref name="aliasName"/> names, as when the waiting period of a <c>ScheduleKeyDeletion</c>
+    /// ends: the key and every alias naming it are gone, so calls naming the alias answer <c>NotFoundException</c>.
+    /// </summary>
+    public void DeleteKey(string aliasName)
+    {
+        var keyId = _aliases[aliasName];
+        foreach (var alias in _aliases.Where(pair => pair.Value == keyId).Select(pair => pair.Key).ToList())
+        {
+            _aliases.TryRemove(alias, out _);
+        }
+
+        _keys.TryRemove(keyId, out _);
+    }
 
     /// <summary>Stops and disposes the stand-in.</summary>
     public async ValueTask DisposeAsync()
@@ -155,6 +190,7 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
                 "CreateKey" => CreateKey(request),
                 "CreateAlias" => CreateAlias(request),
                 "EnableKeyRotation" => EnableKeyRotation(request),
+                "ScheduleKeyDeletion" => ScheduleKeyDeletion(request),
                 "DescribeKey" => new JsonObject { ["KeyMetadata"] = Metadata(Resolve(Text(request, "KeyId"))) },
                 "GenerateDataKey" => GenerateDataKey(request),
                 "Encrypt" => Encrypt(request),
@@ -195,6 +231,14 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         }
 
         var key = Resolve(Text(request, "TargetKeyId"));
+        if (AnotherReplicaWinsNextAlias)
+        {
+            AnotherReplicaWinsNextAlias = false;
+            var winner = new StandInKey(Guid.NewGuid().ToString(), RandomNumberGenerator.GetBytes(32), key.Description, DateTimeOffset.UtcNow);
+            _keys[winner.Id] = winner;
+            _aliases.TryAdd(alias, winner.Id);
+        }
+
         if (!_aliases.TryAdd(alias, key.Id))
         {
             throw new KmsError(400, "AlreadyExistsException", $"An alias with the name {AliasArn(alias)} already exists");
@@ -205,13 +249,37 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
     private JsonObject? EnableKeyRotation(JsonObject request)
     {
-        Resolve(Text(request, "KeyId")).RotationEnabled = true;
+        Usable(Text(request, "KeyId")).RotationEnabled = true;
         return null;
+    }
+
+    private JsonObject ScheduleKeyDeletion(JsonObject request)
+    {
+        if (DenyScheduleKeyDeletion)
+        {
+            throw new KmsError(400, "AccessDeniedException", $"User: arn:aws:iam::{AccountId}:user/kamus is not authorized to perform: kms:ScheduleKeyDeletion on this resource because no identity-based policy allows the kms:ScheduleKeyDeletion action");
+        }
+
+        var days = request["PendingWindowInDays"]?.GetValue<int>() ?? 30;
+        if (days is < 7 or > 30)
+        {
+            throw new KmsError(400, "ValidationException", $"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30");
+        }
+
+        var key = Usable(Text(request, "KeyId"));
+        key.DeletionDate = DateTimeOffset.UtcNow.AddDays(days);
+        return new JsonObject
+        {
+            ["KeyId"] = KeyArn(key.Id),
+            ["DeletionDate"] = key.DeletionDate.Value.ToUnixTimeSeconds(),
+            ["KeyState"] = "PendingDeletion",
+            ["PendingWindowInDays"] = days,
+        };
     }
 
     private JsonObject GenerateDataKey(JsonObject request)
     {
-        var key = Resolve(Text(request, "KeyId"));
+        var key = Usable(Text(request, "KeyId"));
         var size = request["KeySpec"]?.GetValue<string>() switch
         {
             "AES_256" => 32,
@@ -230,7 +298,7 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
     private JsonObject Encrypt(JsonObject request)
     {
-        var key = Resolve(Text(request, "KeyId"));
+        var key = Usable(Text(request, "KeyId"));
         var plaintext = Convert.FromBase64String(Text(request, "Plaintext"));
         if (plaintext.Length is 0 or > 4096)
         {
@@ -247,6 +315,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
 
     private JsonObject Decrypt(JsonObject request)
     {
+        // KMS resolves a requested KeyId first: an alias that does not exist is NotFoundException whatever the blob.
+        var requested = request["KeyId"] is null ? null : Resolve(Text(request, "KeyId"));
         var blob = Convert.FromBase64String(Text(request, "CiphertextBlob"));
         if (blob.Length < 1 + KeyIdLength + 28 || blob[0] != 1
             || !_keys.TryGetValue(Encoding.ASCII.GetString(blob, 1, KeyIdLength), out var key))
@@ -254,10 +324,12 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
             throw new KmsError(400, "InvalidCiphertextException", string.Empty);
         }
 
-        if (request["KeyId"] is not null && Resolve(Text(request, "KeyId")).Id != key.Id)
+        if (requested is not null && requested.Id != key.Id)
         {
             throw new KmsError(400, "IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.");
         }
+
+        Usable(key.Id);
 
         var aad = Context(request);
         var nonce = blob.AsSpan(1 + KeyIdLength, 12);
@@ -334,6 +406,13 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         return _keys.TryGetValue(id, out var key) ? key : throw new KmsError(400, "NotFoundException", $"Key '{KeyArn(id)}' does not exist");
     }
 
+    // A key that exists and is not pending deletion (which KMS refuses for every cryptographic operation).
+    private StandInKey Usable(string keyId)
+    {
+        var key = Resolve(keyId);
+        return key.DeletionDate is null ? key : throw new KmsError(400, "KMSInvalidStateException", $"{KeyArn(key.Id)} is pending deletion.");
+    }
+
     private JsonObject Metadata(StandInKey key) => new()
     {
         ["AWSAccountId"] = AccountId,
@@ -341,12 +420,12 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         ["CreationDate"] = key.Created.ToUnixTimeSeconds(),
         ["CustomerMasterKeySpec"] = "SYMMETRIC_DEFAULT",
         ["Description"] = key.Description,
-        ["Enabled"] = true,
+        ["Enabled"] = key.DeletionDate is null,
         ["EncryptionAlgorithms"] = new JsonArray("SYMMETRIC_DEFAULT"),
         ["KeyId"] = key.Id,
         ["KeyManager"] = "CUSTOMER",
         ["KeySpec"] = "SYMMETRIC_DEFAULT",
-        ["KeyState"] = "Enabled",
+        ["KeyState"] = key.DeletionDate is null ? "Enabled" : "PendingDeletion",
         ["KeyUsage"] = "ENCRYPT_DECRYPT",
         ["MultiRegion"] = false,
         ["Origin"] = "AWS_KMS",
@@ -387,6 +466,8 @@ public sealed class AwsKmsStandIn : IAsyncDisposable
         public DateTimeOffset Created { get; } = created;
 
         public bool RotationEnabled { get; set; }
+
+        public DateTimeOffset? DeletionDate { get; set; }
     }
 
     private sealed class KmsError(int status, string code, string message) : Exception(message)

@@ -137,6 +137,12 @@ public sealed class AzureKeyVaultStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes key <paramref name="name"/>, as <c>az keyvault key delete</c> does: every call naming it (any version) then
+    /// answers 404 <c>KeyNotFound</c>. The stand-in keeps no deleted key to recover (no soft delete).
+    /// </summary>
+    public void DeleteKey(string name) => _keys.TryRemove(name, out _);
+
     /// <summary>Enables or disables key <paramref name="name"/> (every version).</summary>
     public void SetEnabled(string name, bool enabled)
     {

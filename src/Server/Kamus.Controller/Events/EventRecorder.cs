@@ -1,3 +1,4 @@
+using Kamus.Controller.Diagnostics;
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Autorest;
@@ -13,7 +14,7 @@ namespace Kamus.Controller.Events;
 /// outcome changes, not on every periodic reconcile, so a lasting failure is one Warning rather than one a minute.
 /// Events are best effort: a failure to write one is logged and never fails a reconcile.
 /// </summary>
-internal sealed partial class EventRecorder(IKubernetes client, ControllerIdentity identity, TimeProvider time, ILogger<EventRecorder> logger)
+internal sealed class EventRecorder(IKubernetes client, ControllerIdentity identity, TimeProvider time, ILogger<EventRecorder> logger)
 {
     public const string Component = "kamus-controller";
 
@@ -69,15 +70,12 @@ internal sealed partial class EventRecorder(IKubernetes client, ControllerIdenti
         catch (HttpOperationException e)
         {
             _last.TryRemove(owner.Key, out _);
-            LogEventFailed(logger, reason, owner.Key, (int)e.Response.StatusCode);
+            KamusControllerLog.EventNotRecorded(logger, reason, owner.Key, (int)e.Response.StatusCode);
         }
         catch (HttpRequestException e)
         {
             _last.TryRemove(owner.Key, out _);
-            LogEventFailed(logger, reason, owner.Key, (int?)e.StatusCode ?? 0);
+            KamusControllerLog.EventNotRecorded(logger, reason, owner.Key, (int?)e.StatusCode ?? 0);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record Event {Reason} on KamusSecret {Key} (HTTP {Status}); the status condition still says it.")]
-    private static partial void LogEventFailed(ILogger logger, string reason, string key, int status);
 }

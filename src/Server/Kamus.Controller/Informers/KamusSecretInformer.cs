@@ -16,7 +16,7 @@ namespace Kamus.Controller.Informers;
 /// seen when the API server ends it, listed again on 410 Expired, and retried after a jittered backoff on any error.
 /// It never gives up: only cancellation ends it.
 /// </summary>
-internal sealed partial class KamusSecretInformer(
+internal sealed class KamusSecretInformer(
     IKubernetes client,
     KamusSecretCache cache,
     KamusControllerTelemetry metrics,
@@ -47,7 +47,7 @@ internal sealed partial class KamusSecretInformer(
                 metrics.WatchRestarted(reason);
                 if (reason == WatchRestartReason.Expired)
                 {
-                    LogExpired(logger, version);
+                    KamusControllerLog.WatchExpired(logger, version);
                     version = null;
                     continue;
                 }
@@ -69,7 +69,7 @@ internal sealed partial class KamusSecretInformer(
             {
                 // A failed list (or a bug): nothing is known to be current, so the next attempt lists again.
                 metrics.WatchRestarted(IsGone(e) ? WatchRestartReason.Expired : WatchRestartReason.Error);
-                LogListFailed(logger, Describe(e));
+                KamusControllerLog.ListFailed(logger, Describe(e));
                 version = null;
             }
 
@@ -104,7 +104,7 @@ internal sealed partial class KamusSecretInformer(
             queue.Add(key);
         }
 
-        LogListed(logger, items.Count, version);
+        KamusControllerLog.Listed(logger, items.Count, version);
         return version;
     }
 
@@ -147,7 +147,7 @@ internal sealed partial class KamusSecretInformer(
 
         if (failure is not null)
         {
-            LogWatchFailed(logger, failure);
+            KamusControllerLog.WatchFailed(logger, failure);
             return (WatchRestartReason.Error, version, sawEvents);
         }
 
@@ -169,7 +169,7 @@ internal sealed partial class KamusSecretInformer(
 
     private void Apply(WatchEventType type, KamusSecret item, WorkQueue queue)
     {
-        LogEvent(logger, type, item.Metadata?.NamespaceProperty, item.Metadata?.Name, item.Metadata?.ResourceVersion);
+        KamusControllerLog.WatchEvent(logger, type, item.Metadata?.NamespaceProperty, item.Metadata?.Name, item.Metadata?.ResourceVersion);
         if (type != WatchEventType.Bookmark && (item.Metadata?.Name is null || item.Metadata.NamespaceProperty is null))
         {
             return;
@@ -202,19 +202,4 @@ internal sealed partial class KamusSecretInformer(
         KubernetesException k8s => $"{k8s.Status?.Code} {k8s.Status?.Reason}: {k8s.Status?.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
-
-    [LoggerMessage(Level = LogLevel.Trace, Message = "Watch event {Type} for KamusSecret {Namespace}/{Name} at resourceVersion {ResourceVersion}.")]
-    private static partial void LogEvent(ILogger logger, WatchEventType type, string? @namespace, string? name, string? resourceVersion);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} KamusSecrets at resourceVersion {ResourceVersion}; watching from there.")]
-    private static partial void LogListed(ILogger logger, int count, string resourceVersion);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The KamusSecret watch from resourceVersion {ResourceVersion} expired (410); listing again.")]
-    private static partial void LogExpired(ILogger logger, string resourceVersion);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listing KamusSecrets failed ({Reason}); retrying after a backoff.")]
-    private static partial void LogListFailed(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The KamusSecret watch failed ({Reason}); resuming after a backoff.")]
-    private static partial void LogWatchFailed(ILogger logger, string reason);
 }

@@ -1,3 +1,4 @@
+using Kamus.Controller.Diagnostics;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -11,7 +12,7 @@ namespace Kamus.Controller.Leadership;
 /// reconcile at once; a replica that loses the Lease stops reconciling and campaigns again. On shutdown the leader
 /// releases the Lease so another replica takes over at once instead of after the lease duration.
 /// </summary>
-internal sealed partial class ControllerService(
+internal sealed class ControllerService(
     ControllerLoop loop,
     IKubernetes client,
     ControllerIdentity identity,
@@ -29,13 +30,13 @@ internal sealed partial class ControllerService(
     {
         if (lease.Namespace is null)
         {
-            LogNoElection(logger);
+            KamusControllerLog.NoElection(logger);
             IsLeading = true;
             await loop.RunAsync(stoppingToken).ConfigureAwait(false);
             return;
         }
 
-        LogCampaigning(logger, lease.Namespace, _election.LeaseName, identity.Name);
+        KamusControllerLog.Campaigning(logger, lease.Namespace, _election.LeaseName, identity.Name);
         while (!stoppingToken.IsCancellationRequested)
         {
             await LeadOnceAsync(stoppingToken).ConfigureAwait(false);
@@ -60,7 +61,7 @@ internal sealed partial class ControllerService(
         elector.OnStartedLeading += () =>
         {
             IsLeading = true;
-            LogLeading(logger, identity.Name);
+            KamusControllerLog.Leading(logger, identity.Name);
             running = loop.RunAsync(term.Token);
         };
         elector.OnStoppedLeading += () =>
@@ -68,7 +69,7 @@ internal sealed partial class ControllerService(
             IsLeading = false;
             term.Cancel();
         };
-        elector.OnNewLeader += leader => LogNewLeader(logger, leader);
+        elector.OnNewLeader += leader => KamusControllerLog.NewLeader(logger, leader);
         try
         {
             await elector.RunUntilLeadershipLostAsync(stoppingToken).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal sealed partial class ControllerService(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogElectionFailed(logger, e.GetType().Name, e.Message);
+            KamusControllerLog.ElectionFailed(logger, e.GetType().Name, e.Message);
         }
 
         await term.CancelAsync().ConfigureAwait(false);
@@ -95,10 +96,10 @@ internal sealed partial class ControllerService(
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                LogElectionFailed(logger, e.GetType().Name, e.Message);
+                KamusControllerLog.ElectionFailed(logger, e.GetType().Name, e.Message);
             }
 
-            LogStoppedLeading(logger, identity.Name);
+            KamusControllerLog.StoppedLeading(logger, identity.Name);
             if (stoppingToken.IsCancellationRequested)
             {
                 await ReleaseAsync().ConfigureAwait(false);
@@ -122,13 +123,13 @@ internal sealed partial class ControllerService(
             current.Spec.LeaseDurationSeconds = 1;
             current.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
             await client.CoordinationV1.ReplaceNamespacedLeaseAsync(current, _election.LeaseName, lease.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
-            LogReleased(logger, _election.LeaseName);
+            KamusControllerLog.LeaseReleased(logger, _election.LeaseName);
         }
 #pragma warning disable CA1031 // Best effort: the Lease then simply expires.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogReleaseFailed(logger, e.GetType().Name);
+            KamusControllerLog.LeaseReleaseFailed(logger, e.GetType().Name);
         }
     }
 
@@ -143,30 +144,6 @@ internal sealed partial class ControllerService(
             // Shutting down.
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election is off (no POD_NAMESPACE, no in-cluster namespace, or Controller:LeaderElection:Enabled=false): run exactly one replica.")]
-    private static partial void LogNoElection(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Campaigning for Lease {Namespace}/{Lease} as {Identity}.")]
-    private static partial void LogCampaigning(ILogger logger, string @namespace, string lease, string identity);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads: reconciling.")]
-    private static partial void LogLeading(ILogger logger, string identity);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} stopped leading: not reconciling.")]
-    private static partial void LogStoppedLeading(ILogger logger, string identity);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The controller leader is {Leader}.")]
-    private static partial void LogNewLeader(ILogger logger, string leader);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed ({ExceptionType}: {Reason}); campaigning again.")]
-    private static partial void LogElectionFailed(ILogger logger, string exceptionType, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Released Lease {Lease}.")]
-    private static partial void LogReleased(ILogger logger, string lease);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the Lease ({ExceptionType}); it expires on its own.")]
-    private static partial void LogReleaseFailed(ILogger logger, string exceptionType);
 }
 
 /// <summary>Where the controller Lease lives: <see langword="null"/> when leader election is off.</summary>

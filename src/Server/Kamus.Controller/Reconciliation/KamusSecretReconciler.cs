@@ -1,3 +1,4 @@
+using Kamus.Controller.Diagnostics;
 using System.Collections.Concurrent;
 using System.Net;
 using k8s;
@@ -21,7 +22,7 @@ namespace Kamus.Controller.Reconciliation;
 /// Secret that already matches is not written. A Secret unchanged since this controller last wrote or checked it, for
 /// an unchanged KamusSecret, costs one read and no decryption.
 /// </summary>
-internal sealed partial class KamusSecretReconciler(
+internal sealed class KamusSecretReconciler(
     IKubernetes client,
     KamusSecretCache cache,
     KamusSecretDecryptor decryptor,
@@ -60,13 +61,13 @@ internal sealed partial class KamusSecretReconciler(
         {
             // 409 (a concurrent change), 404 (deleted meanwhile), 403 (RBAC), 5xx: read again after a backoff.
             _matched.TryRemove(key, out _);
-            LogApiFailure(logger, key, (int)e.Response.StatusCode, ApiMessage(e));
+            KamusControllerLog.ApiFailure(logger, key, (int)e.Response.StatusCode, ApiMessage(e));
             return ReconcileResult.Error;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or MasterKeyUnavailableException)
         {
             _matched.TryRemove(key, out _);
-            LogTransientFailure(logger, key, e.GetType().Name, e.Message);
+            KamusControllerLog.TransientFailure(logger, key, e.GetType().Name, e.Message);
             return ReconcileResult.Error;
         }
     }
@@ -97,7 +98,7 @@ internal sealed partial class KamusSecretReconciler(
         switch (live is null ? Ownership.Owned : SecretPlan.OwnershipOf(live, owner))
         {
             case Ownership.PreviousOwner:
-                LogPreviousOwner(logger, key);
+                KamusControllerLog.PreviousOwner(logger, key);
                 return ReconcileResult.Error;
             case Ownership.Foreign:
                 await FailAsync(owner, ReadyCondition.SecretNotOwned,
@@ -111,7 +112,7 @@ internal sealed partial class KamusSecretReconciler(
         {
             if (values.Failures.Any(f => f.Error == WireErrorKind.Unavailable))
             {
-                LogKeysUnavailable(logger, key);
+                KamusControllerLog.KeysUnavailable(logger, key);
                 return ReconcileResult.Error;
             }
 
@@ -124,7 +125,7 @@ internal sealed partial class KamusSecretReconciler(
         _matched[key] = (fingerprint, written.Metadata.ResourceVersion);
         if (result != ReconcileResult.Unchanged)
         {
-            LogWritten(logger, key, result, plan.Count);
+            KamusControllerLog.SecretWritten(logger, key, result, plan.Count);
             await events.NormalAsync(owner, result == ReconcileResult.Created ? "Created" : "Updated",
                 $"Secret {name} {(result == ReconcileResult.Created ? "created" : "updated")} with {plan.Count} key(s) decrypted for {identity}", cancellationToken).ConfigureAwait(false);
         }
@@ -175,7 +176,7 @@ internal sealed partial class KamusSecretReconciler(
 
     private async Task FailAsync(KamusSecret owner, string reason, string message, CancellationToken cancellationToken)
     {
-        LogNotReady(logger, owner.Key, reason, message);
+        KamusControllerLog.NotReady(logger, owner.Key, reason, message);
         await events.WarningAsync(owner, reason, message, cancellationToken).ConfigureAwait(false);
         await WriteStatusAsync(owner, false, reason, message, cancellationToken).ConfigureAwait(false);
     }
@@ -244,24 +245,6 @@ internal sealed partial class KamusSecretReconciler(
             return e.Response.ReasonPhrase;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "KamusSecret {Key}: Secret {Result} with {Count} key(s).")]
-    private static partial void LogWritten(ILogger logger, string key, ReconcileResult result, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KamusSecret {Key} is not Ready ({Reason}): {Message}")]
-    private static partial void LogNotReady(ILogger logger, string key, string reason, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KamusSecret {Key}: the Kubernetes API answered {Status} ({Message}); retrying with backoff.")]
-    private static partial void LogApiFailure(ILogger logger, string key, int status, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KamusSecret {Key}: {ExceptionType} ({Reason}); retrying with backoff.")]
-    private static partial void LogTransientFailure(ILogger logger, string key, string exceptionType, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KamusSecret {Key}: the master key backend is unavailable; retrying with backoff.")]
-    private static partial void LogKeysUnavailable(ILogger logger, string key);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "KamusSecret {Key}: its Secret still belongs to a deleted KamusSecret of the same name; waiting for the garbage collector.")]
-    private static partial void LogPreviousOwner(ILogger logger, string key);
 
     private sealed class StatusPatch(KamusSecretStatus status)
     {

@@ -1,3 +1,4 @@
+using Kamus.KeyManagement.Diagnostics;
 using System.Security.Cryptography;
 using Amazon;
 using Amazon.KeyManagementService;
@@ -16,7 +17,7 @@ namespace Kamus.KeyManagement.AwsKms;
 /// encrypt as upstream does. Every decrypt names the caller's alias, so AWS KMS refuses another account's ciphertext
 /// (<c>IncorrectKeyException</c>); Kamus's data keys also carry the identity as encryption context.
 /// </summary>
-internal sealed partial class AwsCloudKms : ICloudKms
+internal sealed class AwsCloudKms : ICloudKms
 {
     /// <summary>The <c>KeyManagement:Provider</c> value.</summary>
     public const string ProviderName = "AwsKms";
@@ -131,9 +132,16 @@ internal sealed partial class AwsCloudKms : ICloudKms
                 cancellationToken).ConfigureAwait(false);
             return Drain(response.Plaintext);
         }
-        catch (Exception e) when (e is IncorrectKeyException or InvalidCiphertextException or NotFoundException)
+        catch (Exception e) when (e is IncorrectKeyException or InvalidCiphertextException)
         {
+            // Another key's ciphertext, or another encryption context: the caller's key exists and refuses the value.
             throw new CryptographicException("AWS KMS refused the ciphertext for this service account's key.", e);
+        }
+        catch (NotFoundException e)
+        {
+            // The alias does not exist (deleted with its key, or never created): refused, with a warning naming it. A
+            // disabled key or one pending deletion (DisabledException, KMSInvalidStateException) is an outage below.
+            throw KmsFailure.MissingKey(_logger, _settings.Name, "Decrypt", $"key alias {Alias(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "Decrypt", cancellationToken) is { } outage)
         {
@@ -164,16 +172,34 @@ internal sealed partial class AwsCloudKms : ICloudKms
             try
             {
                 await _kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = keyId }, cancellationToken).ConfigureAwait(false);
-                LogKeyCreated(_logger, keyId, alias, identity);
+                KamusKeyManagementLog.AwsKeyCreated(_logger, keyId, alias, identity);
             }
             catch (AlreadyExistsException)
             {
-                LogCreationRace(_logger, alias, keyId);
+                await DiscardAsync(alias, keyId).ConfigureAwait(false);
             }
         }
         finally
         {
             _creating.Release();
+        }
+    }
+
+    // Another replica (or an operator) made the alias first, so its key is the account's. The key this replica just
+    // created has wrapped nothing and no alias names it: schedule its deletion, with the shortest waiting period (7 days,
+    // during which CancelKeyDeletion undoes it). Best effort: a role without kms:ScheduleKeyDeletion (docs/kms.md) gets
+    // a warning naming the key, for the operator to delete it; the encrypt goes on under the winner's key either way.
+    private async Task DiscardAsync(string alias, string keyId)
+    {
+        try
+        {
+            // Not the request's cancellation: an abandoned request should not leave the key behind.
+            await _kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = keyId, PendingWindowInDays = 7 }, CancellationToken.None).ConfigureAwait(false);
+            KamusKeyManagementLog.AwsUnusedKeyDeleted(_logger, alias, keyId);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException || KmsFailure.IsTransport(e, CancellationToken.None))
+        {
+            KamusKeyManagementLog.AwsCreationRace(_logger, alias, keyId);
         }
     }
 
@@ -213,10 +239,4 @@ internal sealed partial class AwsCloudKms : ICloudKms
         AmazonClientException client => KmsFailure.Unavailable(_settings.Name, operation, $"the SDK failed ({client.GetType().Name})", client),
         _ => null,
     };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created AWS KMS key {KeyId} with alias {Alias} for service account {ServiceAccount}.")]
-    private static partial void LogKeyCreated(ILogger logger, string keyId, string alias, ServiceAccountIdentity serviceAccount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alias {Alias} was created by another replica first; key {KeyId} that this replica created is unused: schedule its deletion.")]
-    private static partial void LogCreationRace(ILogger logger, string alias, string keyId);
 }

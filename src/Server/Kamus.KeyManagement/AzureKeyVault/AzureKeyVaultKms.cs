@@ -62,7 +62,7 @@ internal sealed class AzureKeyVaultKms : ICloudKms
     /// <inheritdoc />
     public async ValueTask<(byte[] DataKey, byte[] Wrapped)> GenerateDataKeyAsync(ServiceAccountIdentity identity, CancellationToken cancellationToken)
     {
-        var key = await Call("get key", () => Connection.Keys.CurrentAsync(KeyIdCreator.Create(identity), identity.ToString(), cancellationToken)).ConfigureAwait(false);
+        var key = await Call("get key", identity, () => Connection.Keys.CurrentAsync(KeyIdCreator.Create(identity), identity.ToString(), cancellationToken)).ConfigureAwait(false);
         var dataKey = RandomNumberGenerator.GetBytes(KeyDerivation.KeySize);
         using var rsa = RSA.Create(key.PublicKey);
         return (dataKey, FormatWrapped(key.Version, rsa.Encrypt(dataKey, RSAEncryptionPadding.OaepSHA256)));
@@ -72,12 +72,12 @@ internal sealed class AzureKeyVaultKms : ICloudKms
     public ValueTask<byte[]> DecryptDataKeyAsync(ServiceAccountIdentity identity, ReadOnlyMemory<byte> wrapped, CancellationToken cancellationToken)
     {
         var (version, rsaCiphertext) = ParseWrapped(wrapped);
-        return Call("unwrapkey", () => Connection.Client.KeyOperationAsync(KeyIdCreator.Create(identity), version, "unwrapkey", WrapAlgorithm, rsaCiphertext, cancellationToken));
+        return Call("unwrapkey", identity, () => Connection.Client.KeyOperationAsync(KeyIdCreator.Create(identity), version, "unwrapkey", WrapAlgorithm, rsaCiphertext, cancellationToken));
     }
 
     /// <inheritdoc />
     public ValueTask<byte[]> DecryptUpstreamAsync(ServiceAccountIdentity identity, ReadOnlyMemory<byte> ciphertext, CancellationToken cancellationToken) =>
-        Call("decrypt", () => Connection.Client.KeyOperationAsync(KeyIdCreator.Create(identity), null, "decrypt", UpstreamAlgorithm, ciphertext, cancellationToken));
+        Call("decrypt", identity, () => Connection.Client.KeyOperationAsync(KeyIdCreator.Create(identity), null, "decrypt", UpstreamAlgorithm, ciphertext, cancellationToken));
 
     /// <summary>Nothing to release: the HTTP clients belong to the factory (or are shared).</summary>
     public void Dispose()
@@ -104,23 +104,50 @@ internal sealed class AzureKeyVaultKms : ICloudKms
         }
     }
 
-    // A 400 (this key cannot decrypt the value) or 404 (the account has no key) means the value is not this account's;
-    // anything else means the vault could not answer: 503.
-    private async ValueTask<T> Call<T>(string operation, Func<ValueTask<T>> call)
+    // A 400 (this key cannot decrypt the value) means the value is not this account's: 403. A 404 names either the key
+    // (missing: also 403, with a warning naming it for the operator; see KmsFailure.MissingKey) or, for unwrapkey, the
+    // version the value recorded, which another account's value carries: one look at the key (no creation) tells them
+    // apart, so the warning is only written when the key is really missing. Anything else is an outage: 503.
+    private async ValueTask<T> Call<T>(string operation, ServiceAccountIdentity identity, Func<ValueTask<T>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (KeyVaultRequestException e) when (e.IsRefusal && operation != "get key")
+        catch (KeyVaultRequestException e) when (e.Status == 400 && operation != "get key")
         {
-            throw new CryptographicException("Key Vault refused the value for this service account.", e);
+            throw Refused(e);
+        }
+        catch (KeyVaultRequestException e) when (e.Status == 404 && operation != "get key")
+        {
+            var name = KeyIdCreator.Create(identity);
+            if (operation == "unwrapkey" && await KeyExistsAsync(name, operation).ConfigureAwait(false))
+            {
+                throw Refused(e);
+            }
+
+            throw KmsFailure.MissingKey(_logger, Description, operation, $"key '{name}'", identity, e);
         }
         catch (KeyVaultRequestException e)
         {
             throw KmsFailure.Unavailable(Description, operation, e.Message, e);
         }
     }
+
+    private async ValueTask<bool> KeyExistsAsync(string name, string operation)
+    {
+        try
+        {
+            // Not tied to the request's cancellation, like the key lookups of KeyVaultAccountKeys: it is one short call.
+            return await Connection.Client.GetKeyAsync(name, CancellationToken.None).ConfigureAwait(false) is not null;
+        }
+        catch (KeyVaultRequestException e)
+        {
+            throw KmsFailure.Unavailable(Description, operation, e.Message, e);
+        }
+    }
+
+    private static CryptographicException Refused(KeyVaultRequestException e) => new("Key Vault refused the value for this service account.", e);
 
     private static byte[] FormatWrapped(string version, ReadOnlySpan<byte> rsaCiphertext)
     {

@@ -1,3 +1,4 @@
+using Kamus.KeyManagement.Diagnostics;
 using System.Collections.Concurrent;
 using Kamus.KeyManagement.Cloud;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Kamus.KeyManagement.AzureKeyVault;
 /// The public half is cached for <see cref="CacheTime"/> (at most <see cref="MaxCachedKeys"/> accounts), so encrypting
 /// needs no Key Vault call at all in the steady state; concurrent first encrypts share one lookup (and one creation).
 /// </summary>
-internal sealed partial class KeyVaultAccountKeys
+internal sealed class KeyVaultAccountKeys
 {
     /// <summary>How long a key's public half and version are reused before the vault is asked again (a rotation shows after this).</summary>
     public static readonly TimeSpan CacheTime = TimeSpan.FromMinutes(5);
@@ -70,16 +71,13 @@ internal sealed partial class KeyVaultAccountKeys
         if (key is null)
         {
             key = await _client.CreateKeyAsync(name, _keyType, _keySize, CancellationToken.None).ConfigureAwait(false);
-            LogCreated(_logger, name, account, _keyType, _keySize);
+            KamusKeyManagementLog.KeyVaultKeyCreated(_logger, name, account, _keyType, _keySize);
         }
 
         return key.Enabled
             ? key
             : throw new KeyVaultRequestException(403, "KeyDisabled", $"Key Vault key '{name}' of {account} is disabled; enable it in the vault");
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created Key Vault key '{KeyName}' for {Account} ({KeyType}, {KeySize} bits).")]
-    private static partial void LogCreated(ILogger logger, string keyName, string account, string keyType, int keySize);
 
     private sealed record Entry(Task<KeyVaultKey> Key, DateTimeOffset Expires);
 }

@@ -34,7 +34,4 @@ internal sealed class KeyVaultRequestException : Exception
 
     /// <summary>The vault's <c>error.code</c> (<c>KeyNotFound</c>, <c>BadParameter</c>, <c>Forbidden</c>, ...), when it sent one.</summary>
     public string? ErrorCode { get; }
-
-    /// <summary>The value was refused as not decryptable with this key (400 <c>BadParameter</c>) or the key does not exist (404).</summary>
-    public bool IsRefusal => Status is 400 or 404;
 }

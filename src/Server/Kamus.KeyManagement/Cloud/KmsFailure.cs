@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 
 namespace Kamus.KeyManagement.Cloud;
@@ -13,6 +14,21 @@ internal static class KmsFailure
     /// <summary>An outage of <paramref name="kms"/> during <paramref name="operation"/>.</summary>
     public static MasterKeyUnavailableException Unavailable(string kms, string operation, string reason, Exception? innerException = null) =>
         new($"{kms} {operation}: {reason}", innerException);
+
+    /// <summary>
+    /// The caller's master key does not exist in <paramref name="kms"/>: nothing under these settings was encrypted for
+    /// the account (or its key was deleted for good), so the value is not one it can read: a refused value (403), as
+    /// for a key that exists and refuses it. An answer of 503 here would turn the common mistake (a value encrypted for
+    /// another application) into an outage the client retries and the alerts page on, and let any pod cause it.
+    /// Because settings that name another key ring, vault, region or alias prefix look the same, the refusal is logged
+    /// as a warning naming the key, for the operator. A key that still exists but is disabled or pending deletion is an
+    /// outage (503), handled elsewhere.
+    /// </summary>
+    public static System.Security.Cryptography.CryptographicException MissingKey(ILogger logger, string kms, string operation, string key, Wire.Identity.ServiceAccountIdentity identity, Exception innerException)
+    {
+        Diagnostics.KamusKeyManagementLog.MissingKey(logger, kms, operation, key, identity);
+        return new($"{kms} {operation}: {key} of service account {identity} does not exist.", innerException);
+    }
 
     /// <summary>
     /// Whether <paramref name="exception"/> is a transport failure (connection, TLS, timeout) rather than an answer.

@@ -1,3 +1,4 @@
+using Kamus.KeyManagement.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Apis.Auth.OAuth2;
@@ -15,7 +16,7 @@ namespace Kamus.KeyManagement.GoogleKms;
 /// base64 of a Cloud KMS ciphertext of the UTF-8 value, made without additional data; Kamus's data keys are encrypted
 /// with the identity as additional authenticated data, so Cloud KMS itself refuses them to any other identity.
 /// </summary>
-internal sealed partial class GoogleCloudKms : ICloudKms
+internal sealed class GoogleCloudKms : ICloudKms
 {
     /// <summary>The <c>KeyManagement:Provider</c> value.</summary>
     public const string ProviderName = "GoogleKms";
@@ -105,10 +106,17 @@ internal sealed partial class GoogleCloudKms : ICloudKms
         {
             return await _client.DecryptAsync(CryptoKeyName(identity), ciphertext, additionalData, cancellationToken).ConfigureAwait(false);
         }
-        catch (GoogleKmsApiException e) when (e.Status is "INVALID_ARGUMENT" or "NOT_FOUND")
+        catch (GoogleKmsApiException e) when (e.Status == "INVALID_ARGUMENT")
         {
-            // Another key's ciphertext (or other additional data), or this identity has no key at all: not its value.
+            // "Decryption failed": another key's ciphertext (or other additional data) fails authentication: not its value.
             throw new CryptographicException("Cloud KMS refused the ciphertext for this service account's key.", e);
+        }
+        catch (GoogleKmsApiException e) when (e.Status == "NOT_FOUND")
+        {
+            // No such CryptoKey (or key ring): Cloud KMS never deletes CryptoKeys, so the settings name another key ring or
+            // nothing was ever encrypted for this account: refused, with a warning naming it. A disabled or destroyed
+            // version is FAILED_PRECONDITION (an outage below).
+            throw KmsFailure.MissingKey(_logger, Kms, "decrypt", $"CryptoKey {CryptoKeyName(identity)}", identity, e);
         }
         catch (Exception e) when (Outage(e, "decrypt", cancellationToken) is { } outage)
         {
@@ -121,7 +129,7 @@ internal sealed partial class GoogleCloudKms : ICloudKms
         try
         {
             await _client.CreateCryptoKeyAsync(_settings.KeyRing, KeyIdCreator.Create(identity), _settings.ProtectionLevel, _settings.RotationPeriod, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            LogKeyCreated(_logger, cryptoKey, identity);
+            KamusKeyManagementLog.GoogleKeyCreated(_logger, cryptoKey, identity);
         }
         catch (GoogleKmsApiException e) when (e.Status == "ALREADY_EXISTS")
         {
@@ -161,7 +169,4 @@ internal sealed partial class GoogleCloudKms : ICloudKms
             throw new KamusSettingsException($"{Kms} needs credentials: {where} ({e.GetType().Name}).", e);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created Cloud KMS CryptoKey {CryptoKey} for service account {ServiceAccount}.")]
-    private static partial void LogKeyCreated(ILogger logger, string cryptoKey, ServiceAccountIdentity serviceAccount);
 }
