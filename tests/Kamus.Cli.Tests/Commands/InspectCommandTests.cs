@@ -64,6 +64,25 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public async Task A_value_bound_to_another_key_is_reported_as_moved_and_is_an_input_error()
+    {
+        // encrypt-json binds each value to its key; AddKamus refuses one found under another key, so CI should too.
+        var stays = FakeKamusClient.Ciphertext(1, "config:Db:Password");
+        var moved = FakeKamusClient.Ciphertext(2, "config:Smtp:Password");
+        using var dir = new TempDirectory();
+        var path = dir.Write("appsettings.json", $$"""
+            { "db": { "password": "kamus:{{stays}}" }, "Api": { "Key": "kamus:{{moved}}" } }
+            """);
+
+        var result = await KamusTool.RunAsync(["inspect", path]);
+
+        Assert.Equal(ExitCodes.Input, result.ExitCode);
+        Assert.Contains("Api:Key is bound to config:Smtp:Password, not to config:Api:Key", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("db:password is bound", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("1 encrypted, 1 invalid", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_and_invalid_files_are_input_errors()
     {
         using var dir = new TempDirectory();

@@ -60,6 +60,33 @@ public sealed class ConnectionFailureTests
     }
 
     [Fact]
+    public async Task A_deadline_reached_while_the_server_answers_429_names_that_answer_not_a_silent_server()
+    {
+        // A rate-limited client waits out Retry-After; when the total deadline ends that wait, the error must say the
+        // server answered 429 (slow down, or raise the limit), not that it "did not answer" (look for a network fault).
+        await using var server = await LoopbackApp.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "60";
+            return Task.CompletedTask;
+        });
+        using var client = Client(server.Url, o =>
+        {
+            o.MaxRetryAttempts = 3;
+            o.MaxRetryDelay = TimeSpan.FromMinutes(1);
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.TotalTimeout = TimeSpan.FromSeconds(2);
+        });
+
+        var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("plain-secret", "api", "team-a"));
+
+        Assert.Equal(KamusErrorKind.Timeout, error.Kind);
+        Assert.Contains($"The Kamus server at {server.Url}api/v1/encrypt gave no usable answer within 00:00:02 (TotalTimeout)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("last answer: HTTP 429 (TooManyRequests), Retry-After 00:01:00", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-secret", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_untrusted_certificate_names_the_url_and_says_how_to_trust_a_private_ca()
     {
         using var certificate = TestCertificates.CreateSelfSignedLoopback();

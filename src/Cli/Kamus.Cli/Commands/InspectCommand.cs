@@ -37,6 +37,14 @@ internal static class InspectCommand
                     if (CiphertextParser.TryParse(ciphertext, out var parsed, out var reason))
                     {
                         rows.Add([node.Path, parsed.Format.ToString(), parsed.KeyId ?? "-", parsed.Format.IsAuthenticated() ? "yes" : "no", BindingNotShown, CiphertextFingerprint.Of(ciphertext)]);
+
+                        // A value bound to another key (moved or copied there) is refused where it now is: say so before deploying.
+                        var here = CiphertextContext.ForConfigurationKey(node.Path);
+                        if (parsed.Context is { } bound && !CiphertextContext.Matches(bound, here))
+                        {
+                            invalid++;
+                            console.Warning($"{node.Path} is bound to {bound}, not to {here}: it was moved or copied from there and will not decrypt here; encrypt it for this key.");
+                        }
                     }
                     else
                     {

@@ -130,6 +130,14 @@ internal sealed class KamusTransport
 
     private KamusException TimedOut(string url, AttemptState state, Exception e)
     {
+        // The deadline can also end the wait before a retry of an answer (429 with Retry-After, 5xx): say what the server
+        // answered, or the reader looks for a network fault that is not there.
+        if (state.LastStatus is { } status)
+        {
+            var retryAfter = state.LastRetryAfter is { } wait ? $", Retry-After {wait}" : string.Empty;
+            return new KamusException(KamusErrorKind.Timeout, $"The Kamus server at {url} gave no usable answer within {_totalTimeout} (TotalTimeout){Attempts(state)}; last answer: HTTP {(int)status} ({status}){retryAfter}.", innerException: e);
+        }
+
         var last = state.LastFailure is { } failure ? "; last: " + ConnectionFailure.Describe(failure, _baseUrl, _attemptTimeout) : string.Empty;
         return new KamusException(KamusErrorKind.Timeout, $"The Kamus server at {url} did not answer within {_totalTimeout} (TotalTimeout){Attempts(state)}{last}.", innerException: e);
     }
@@ -161,12 +169,14 @@ internal sealed class KamusTransport
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             KamusClientLog.RequestCompleted(_logger, state.Endpoint, (int)response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
-            return new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url };
+            var answer = new KamusResponse(response.StatusCode, body, response.Content.Headers.ContentType, RetryAfter(response)) { Url = state.Url };
+            (state.LastStatus, state.LastRetryAfter, state.LastFailure) = (answer.Status, answer.RetryAfter, null);
+            return answer;
         }
         catch (Exception e)
         {
             // Kept to say what happened when the deadline passes; the pipeline decides whether to retry.
-            state.LastFailure = e;
+            (state.LastStatus, state.LastFailure) = (null, e);
             throw;
         }
         finally
@@ -217,6 +227,12 @@ internal sealed class KamusTransport
 
         /// <summary>Why the latest attempt got no answer, to say what happened when the deadline passes.</summary>
         public Exception? LastFailure { get; set; }
+
+        /// <summary>The latest attempt's status and Retry-After (never its body), when the deadline passes before its retry.</summary>
+        public HttpStatusCode? LastStatus { get; set; }
+
+        /// <summary>The latest answer's Retry-After, shown with <see cref="LastStatus"/>.</summary>
+        public TimeSpan? LastRetryAfter { get; set; }
 
         public override string ToString() => $"AttemptState({Endpoint})";
     }
