@@ -1,4 +1,5 @@
 using System.Net;
+using Kamus.Server.Tests.Support;
 using Kamus.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -21,6 +22,17 @@ public sealed class TokenReviewTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.DecryptTextAsync("nope", ciphertext)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.DecryptTextAsync("nope", ciphertext)).Status);
         Assert.Equal(2, host.StandIn.ReviewCount);
+    }
+
+    [OutsideAPodFact]
+    public async Task Outside_a_cluster_without_a_proxy_url_the_log_says_what_to_set()
+    {
+        await using var host = await KamusServerHost.StartAsync(o => o.Settings["Kubernetes:ProxyUrl"] = null);
+        var api = new RawKamusApi(host.CreateHttpClient());
+        var ciphertext = await api.EncryptOkAsync("anything", "sa1", "ns-a");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await api.DecryptTextAsync("t1", ciphertext)).Status);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("no in-cluster configuration (not running in a pod?); set Kubernetes:ProxyUrl", StringComparison.Ordinal));
     }
 
     [Fact]

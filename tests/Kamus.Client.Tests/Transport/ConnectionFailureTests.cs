@@ -80,7 +80,8 @@ public sealed class ConnectionFailureTests
 
         var error = await Assert.ThrowsAsync<KamusException>(() => client.EncryptAsync("plain-secret", "api", "team-a"));
 
-        Assert.Equal(KamusErrorKind.Timeout, error.Kind);
+        Assert.Equal(KamusErrorKind.RateLimited, error.Kind);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, error.Status);
         Assert.Contains($"The Kamus server at {server.Url}api/v1/encrypt gave no usable answer within 00:00:02 (TotalTimeout)", error.Message, StringComparison.Ordinal);
         Assert.Contains("last answer: HTTP 429 (TooManyRequests), Retry-After 00:01:00", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("plain-secret", error.ToString(), StringComparison.Ordinal);

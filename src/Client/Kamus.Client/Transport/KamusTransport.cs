@@ -131,11 +131,13 @@ internal sealed class KamusTransport
     private KamusException TimedOut(string url, AttemptState state, Exception e)
     {
         // The deadline can also end the wait before a retry of an answer (429 with Retry-After, 5xx): say what the server
-        // answered, or the reader looks for a network fault that is not there.
+        // answered, or the reader looks for a network fault that is not there. A 429 keeps its kind (RateLimited: slow
+        // down or raise the limit), as when the retries run out first; 5xx and 408 are the server's outage (Unavailable).
         if (state.LastStatus is { } status)
         {
             var retryAfter = state.LastRetryAfter is { } wait ? $", Retry-After {wait}" : string.Empty;
-            return new KamusException(KamusErrorKind.Timeout, $"The Kamus server at {url} gave no usable answer within {_totalTimeout} (TotalTimeout){Attempts(state)}; last answer: HTTP {(int)status} ({status}){retryAfter}.", innerException: e);
+            var kind = (int)status == 429 ? KamusErrorKind.RateLimited : KamusErrorKind.Unavailable;
+            return new KamusException(kind, $"The Kamus server at {url} gave no usable answer within {_totalTimeout} (TotalTimeout){Attempts(state)}; last answer: HTTP {(int)status} ({status}){retryAfter}.", status, e);
         }
 
         var last = state.LastFailure is { } failure ? "; last: " + ConnectionFailure.Describe(failure, _baseUrl, _attemptTimeout) : string.Empty;

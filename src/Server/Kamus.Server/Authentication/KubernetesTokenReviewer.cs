@@ -70,7 +70,7 @@ internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            KamusServerLog.TokenReviewUnavailable(_logger, e.GetType().Name);
+            KamusServerLog.TokenReviewUnavailable(_logger, Describe(e));
             return TokenReviewResult.Unavailable;
         }
 
@@ -112,7 +112,7 @@ internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            KamusServerLog.TokenReviewUnavailable(_logger, e.GetType().Name);
+            KamusServerLog.TokenReviewUnavailable(_logger, Describe(e));
             return false;
         }
     }
@@ -163,6 +163,11 @@ internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
         configuration.FirstMessageHandlerSetup = NoRedirects;
         return new Kubernetes(configuration);
     }
+
+    // Outside a pod the in-cluster configuration is missing: say what to do rather than only the exception's name.
+    private static string Describe(Exception e) => e is k8s.Exceptions.KubeConfigException
+        ? "no in-cluster configuration (not running in a pod?); set Kubernetes:ProxyUrl to reach an API server, or run with --dev for local development"
+        : e.GetType().Name;
 
     // A 307/308 from a compromised or misconfigured API endpoint would re-post the review, token included, elsewhere.
     private static void NoRedirects(HttpMessageHandler handler)
