@@ -226,7 +226,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         Interlocked.Increment(ref _accessReviewCount);
         if (Failure != StandInFailure.None)
         {
-            await (Failure == StandInFailure.Abort ? Task.Run(context.Abort) : WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in fails on purpose"));
+            await (Failure == StandInFailure.Abort ? Task.Run(context.Abort) : ApiAnswers.WriteStatusAsync(context, 503, "ServiceUnavailable", "the stand-in fails on purpose"));
             return;
         }
 
@@ -292,23 +292,6 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     }
 
     private static JsonObject Unauthenticated(string error) => new() { ["user"] = new JsonObject(), ["error"] = error };
-
-    private static Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
-    {
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-            ["code"] = code,
-        };
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
-    }
 
     private sealed record KnownToken(string UserName, string[] Audiences, DateTimeOffset? ExpiresAt, string[]? Groups, string? PodName);
 }
