@@ -1,6 +1,7 @@
 using System.Net;
 using Kamus.KeyManagement.Ciphertexts;
 using Kamus.Testing;
+using Kamus.Testing.Metrics;
 using Kamus.Wire.Formats;
 using Kamus.Wire.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,10 +54,65 @@ public sealed class BoundContextTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal((HttpStatusCode.OK, "s3cret"), await Api.DecryptTextAsync(ServerFixture.TokenA1, value));
         Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await Api.DecryptTextAsync(ServerFixture.TokenA2, value));
 
-        // Relabelling the context in the text (here to another config key) breaks the authenticated data.
-        var relabelled = value.Replace(CiphertextContext.Segment("k0", "config:ConnectionStrings:Db"), CiphertextContext.Segment("k0", "config:ConnectionStrings:Xy"), StringComparison.Ordinal);
-        Assert.NotEqual(value, relabelled);
-        Assert.Equal(HttpStatusCode.Forbidden, (await Api.DecryptTextAsync(ServerFixture.TokenA1, relabelled)).Status);
+        // Relabelling the context in the text (here to another config key) breaks the payload's authenticated data; so
+        // does stripping it, or claiming it is bound in the data key's seal ('~').
+        var segment = CiphertextContext.Segment("k0", "config:ConnectionStrings:Db", inPayload: true);
+        Assert.Contains(segment, value, StringComparison.Ordinal);
+        foreach (var replacement in new[] { CiphertextContext.Segment("k0", "config:ConnectionStrings:Xy", inPayload: true), "k0", CiphertextContext.Segment("k0", "config:ConnectionStrings:Db") })
+        {
+            var (status, body) = await Api.DecryptTextAsync(ServerFixture.TokenA1, value.Replace(segment, replacement, StringComparison.Ordinal));
+            Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, $"{replacement}: {status}");
+            Assert.DoesNotContain("s3cret", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Config_bound_and_unbound_values_of_a_batch_share_one_data_key_wrapped_once_and_KamusSecret_ones_get_one_each()
+    {
+        var items = Enumerable.Range(0, 50).ToDictionary(i => $"Config:{i}", i => $"value-{i}");
+        items["Plain"] = "plain";
+        items["Password"] = "p4ss";
+        items["User"] = "app";
+        var contexts = Enumerable.Range(0, 50).ToDictionary(i => $"Config:{i}", i => $"config:Config:{i}");
+        contexts["Password"] = Bound;
+        contexts["User"] = "kamussecret:ns-a/db/user";
+        using var calls = new KeyProviderCalls(fixture.Host);
+
+        var encrypted = await Api.EncryptManyOkAsync("sa1", "ns-a", items, contexts);
+
+        Assert.Equal(3, calls.Wraps);
+        var shared = CiphertextParser.Parse(encrypted["Plain"]).WrappedKey;
+        Assert.All(Enumerable.Range(0, 50), i =>
+        {
+            var parsed = CiphertextParser.Parse(encrypted[$"Config:{i}"]);
+            Assert.Equal($"config:Config:{i}", parsed.Context);
+            Assert.True(parsed.ContextInPayload);
+            Assert.Equal(shared, parsed.WrappedKey);
+        });
+        Assert.False(CiphertextParser.Parse(encrypted["Password"]).ContextInPayload);
+        Assert.NotEqual(shared, CiphertextParser.Parse(encrypted["Password"]).WrappedKey);
+        Assert.NotEqual(CiphertextParser.Parse(encrypted["User"]).WrappedKey, CiphertextParser.Parse(encrypted["Password"]).WrappedKey);
+
+        // One decrypt call of all 50 (and the unbound one) unwraps the shared data key once.
+        calls.Clear();
+        var values = Enumerable.Range(0, 50).Select(i => encrypted[$"Config:{i}"]).Append(encrypted["Plain"]).ToArray();
+        var answers = await Api.DecryptManyOkAsync(ServerFixture.TokenA1, values);
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => ((string?)$"value-{i}", (string?)null)).Append(("plain", null)), answers);
+        Assert.Equal(1, calls.Unwraps);
+    }
+
+    [Fact]
+    public async Task A_value_bound_in_the_old_layout_still_decrypts_and_a_KamusSecret_one_is_still_refused_to_pods()
+    {
+        Assert.Equal((HttpStatusCode.OK, OldBoundValues.ConfigPlaintext), await Api.DecryptTextAsync(ServerFixture.TokenA1, OldBoundValues.ConfigValue));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.DecryptTextAsync(ServerFixture.TokenA2, OldBoundValues.ConfigValue)).Status);
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await Api.DecryptTextAsync(ServerFixture.TokenA1, OldBoundValues.KamusSecretValue));
+
+        var service = fixture.Host.Services.GetRequiredService<CiphertextService>();
+        using var scope = new DataKeyScope();
+        var identity = new ServiceAccountIdentity(OldBoundValues.Namespace, OldBoundValues.ServiceAccount);
+        Assert.Equal(OldBoundValues.KamusSecretPlaintext, (await service.DecryptBoundAsync(identity, OldBoundValues.KamusSecretValue, OldBoundValues.KamusSecretContext, scope)).Plaintext);
     }
 
     [Fact]

@@ -45,19 +45,21 @@ public sealed class EncryptJsonEndToEndTests(CliServerFixture server)
         var originalLiterals = JsonDocumentScanner.Scan(original).Where(n => Plaintexts.ContainsKey(n.Path)).ToDictionary(n => n.Path, n => original[n.Start..n.End]);
         Assert.Equal(original, JsonSplicer.Splice(updated, encrypted.Select(n => (n, originalLiterals[n.Path]))));
 
-        // One batch; each value bound to its key, so each has a data key of its own (a bound data key opens for its
-        // context only). The real client still decrypts everything with one remote call, which unwraps every key.
+        // One batch; each value bound to its key in its payload, all under one shared data key: the real client
+        // decrypts everything with one remote call, which unwraps that one key once.
         var ciphertexts = encrypted.Select(n => n.StringValue!["kamus:".Length..]).ToList();
         var parsed = ciphertexts.Select(CiphertextParser.Parse).ToList();
         Assert.All(parsed, p => Assert.Equal(CiphertextFormat.V2Envelope, p.Format));
-        Assert.Equal(parsed.Count, parsed.Select(p => p.WrappedKey).Distinct().Count());
+        Assert.Single(parsed.Select(p => p.WrappedKey).Distinct());
         Assert.All(encrypted, n => Assert.Equal(KamusContext.ForConfigurationKey(n.Path), KamusContext.Of(n.StringValue!["kamus:".Length..])));
         server.Host.ResetCounts();
+        using var calls = new Kamus.Testing.Metrics.KeyProviderCalls(server.Host);
         using var client = server.CreateDecryptingClient();
         var outcomes = await client.DecryptManyAsync(ciphertexts, [.. encrypted.Select(n => KamusContext.ForConfigurationKey(n.Path))], CancellationToken.None);
         Assert.Equal(encrypted.Select(n => Plaintexts[n.Path]), outcomes.Select(o => o.Plaintext));
         Assert.Equal(1, server.Host.RequestCount("/api/v2/decrypt"));
         Assert.Equal(0, server.Host.RequestCount("/api/v1/decrypt"));
+        Assert.Equal(1, calls.Unwraps);
     }
 
     [Fact]

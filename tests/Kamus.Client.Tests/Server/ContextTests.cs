@@ -56,8 +56,57 @@ public sealed class ContextTests : IAsyncLifetime
             StringComparison.Ordinal);
         var outcome = (await client.DecryptManyAsync([relabelled], ["config:B"], CancellationToken.None))[0];
 
+        // The context is in the payload's authenticated data: the shared data key opens, the payload does not.
         Assert.NotEqual(value, relabelled);
-        Assert.Equal(KamusErrorKind.Forbidden, outcome.ErrorKind);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(KamusErrorKind.InvalidCiphertext, outcome.ErrorKind);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fifty_config_bound_values_of_one_batch_share_one_wrapped_key_and_cost_one_call_and_one_unwrap(bool fastPath)
+    {
+        var options = ServerTestContext.Options(_server.Host.Url);
+        options.EnableEnvelopeFastPath = fastPath;
+        using var client = new KamusClient(options);
+        var items = Enumerable.Range(0, 50).ToDictionary(i => $"Secrets:{i}", i => $"value-{i}");
+        var contexts = items.Keys.ToDictionary(key => key, KamusContext.ForConfigurationKey);
+        var encrypted = await client.EncryptManyAsync("api", "team-a", items, contexts, CancellationToken.None);
+        var names = items.Keys.ToArray();
+        var wrappedKeys = names.Select(n => Kamus.Wire.Formats.CiphertextParser.Parse(encrypted[n]).WrappedKey).Distinct().ToArray();
+        Assert.Single(wrappedKeys);
+        _server.Host.ResetCounts();
+        using var calls = new Kamus.Testing.Metrics.KeyProviderCalls(_server.Host);
+
+        var outcomes = await client.DecryptManyAsync([.. names.Select(n => encrypted[n])], [.. names.Select(n => contexts[n])], CancellationToken.None);
+
+        Assert.Equal(names.Select(n => items[n]), outcomes.Select(o => o.Plaintext));
+        Assert.Equal(1, _server.Host.RequestCount("/api/v2/decrypt"));
+        Assert.Equal(0, _server.Host.RequestCount("/api/v1/decrypt"));
+        Assert.Equal(1, calls.Unwraps);
+        Assert.Equal(fastPath ? 1 : 0, client.CachedDataKeys);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_value_bound_in_the_old_layout_still_decrypts_in_its_context_and_is_refused_in_another(bool fastPath)
+    {
+        const string Token = "token-ns-a-sa1-0123456789";
+        _server.Host.StandIn.AddToken(Token, Kamus.Testing.OldBoundValues.Namespace, Kamus.Testing.OldBoundValues.ServiceAccount);
+        var options = ServerTestContext.Options(_server.Host.Url, Token);
+        options.EnableEnvelopeFastPath = fastPath;
+        using var client = new KamusClient(options);
+
+        var outcomes = await client.DecryptManyAsync(
+            [Kamus.Testing.OldBoundValues.ConfigValue, Kamus.Testing.OldBoundValues.ConfigValue],
+            [Kamus.Testing.OldBoundValues.ConfigContext, "config:Elsewhere"],
+            CancellationToken.None);
+
+        Assert.Equal(Kamus.Testing.OldBoundValues.ConfigPlaintext, outcomes[0].Plaintext);
+        Assert.Contains("not to config:Elsewhere", outcomes[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(fastPath ? 1 : 0, client.CachedDataKeys);
     }
 
     [Fact]

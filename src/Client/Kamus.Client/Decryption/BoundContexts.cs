@@ -57,7 +57,7 @@ internal static class BoundContexts
 
     // Only a text with the separator can be bound: most values are not parsed here at all.
     private static string? BoundTo(string? ciphertext) =>
-        ciphertext is not null && ciphertext.Contains(CiphertextContext.Separator, StringComparison.Ordinal) && CiphertextParser.TryParse(ciphertext, out var parsed, out _)
+        CiphertextContext.MayBeBound(ciphertext) && CiphertextParser.TryParse(ciphertext, out var parsed, out _)
             ? parsed.Context
             : null;
 }

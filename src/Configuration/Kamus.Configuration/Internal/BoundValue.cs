@@ -14,7 +14,7 @@ internal static class BoundValue
     public static KamusDecryptionFailure? Misplaced(string key, string ciphertext)
     {
         // Only a text with the separator can be bound: most values are not parsed here at all (a cold-start cost).
-        if (!ciphertext.Contains(CiphertextContext.Separator, StringComparison.Ordinal)
+        if (!CiphertextContext.MayBeBound(ciphertext)
             || !CiphertextParser.TryParse(ciphertext, out var parsed, out _)
             || parsed.Context is not { } bound)
         {

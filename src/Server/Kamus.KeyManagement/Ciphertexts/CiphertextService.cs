@@ -68,8 +68,9 @@ internal sealed class CiphertextService
 
     /// <summary>
     /// Encrypts many values under one fresh data key, wrapped once (<c>/api/v2/encrypt</c>). Items named in
-    /// <paramref name="contexts"/> are bound to their <see cref="CiphertextContext"/>: a bound data key opens only for
-    /// its context, so each distinct context gets a data key of its own (v2 format only).
+    /// <paramref name="contexts"/> are bound to their <see cref="CiphertextContext"/> (v2 format only): a
+    /// <c>config:</c> context in the item's payload, under the shared data key; any other context (a KamusSecret key's)
+    /// in its data key's seal, so each such context gets a data key of its own that opens only for it.
     /// </summary>
     /// <exception cref="ArgumentException">A context is invalid, or contexts were given under the upstream format.</exception>
     public async ValueTask<Dictionary<string, string>> EncryptManyAsync(ServiceAccountIdentity identity, IReadOnlyDictionary<string, string> items, IReadOnlyDictionary<string, string>? contexts, CancellationToken cancellationToken = default)
@@ -97,26 +98,41 @@ internal sealed class CiphertextService
             return result;
         }
 
-        foreach (var group in items.GroupBy(item => contexts?.GetValueOrDefault(item.Key)))
+        // One data key for every unbound item and every item bound in its payload (config: contexts), wrapped once; one
+        // per context bound in the data key's seal (KamusSecret keys), which the pod-facing endpoints refuse to unwrap.
+        foreach (var group in items.GroupBy(item => DataKeyContext(item.Key, contexts)))
         {
-            if (group.Key is not null && !CiphertextContext.IsValid(group.Key))
-            {
-                throw new ArgumentException($"The context of '{group.First().Key}' is not a valid context.", nameof(contexts));
-            }
-
             var keyId = _keys.CurrentKeyId;
             using var dataKey = DataKey.Generate();
             var sealedKey = await WrapDataKeyAsync(keyId, identity, dataKey, group.Key, cancellationToken).ConfigureAwait(false);
             foreach (var (name, plaintext) in group)
             {
+                var context = contexts?.GetValueOrDefault(name);
+                var inPayload = CiphertextContext.IsBoundInPayload(context);
                 var bytes = Encoding.UTF8.GetBytes(plaintext);
-                var payload = dataKey.SealPayload(bytes);
+                var payload = dataKey.SealPayload(bytes, inPayload ? context : null);
                 CryptographicOperations.ZeroMemory(bytes);
-                result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload, group.Key);
+                result[name] = V2Layout.FormatEnvelope(keyId, sealedKey, payload, context, inPayload);
             }
         }
 
         return result;
+    }
+
+    // The context the data key of item name is sealed with: none when the item is unbound or bound in its payload.
+    private static string? DataKeyContext(string name, IReadOnlyDictionary<string, string>? contexts)
+    {
+        if (contexts?.GetValueOrDefault(name) is not { } context)
+        {
+            return null;
+        }
+
+        if (!CiphertextContext.IsValid(context))
+        {
+            throw new ArgumentException($"The context of '{name}' is not a valid context.", nameof(contexts));
+        }
+
+        return CiphertextContext.IsBoundInPayload(context) ? null : context;
     }
 
     /// <summary>

@@ -88,6 +88,7 @@ internal sealed class DataKey : IDisposable
         // The plaintext bytes live on the stack when small (no heap copy to zero later), and are zeroed either way.
         var body = envelope.Body;
         var buffer = body.Length <= StackPlaintextLimit ? stackalloc byte[StackPlaintextLimit] : new byte[body.Length];
+        Span<byte> aad = envelope.ContextInPayload ? stackalloc byte[V2Layout.MaxBoundPayloadAssociatedDataSize] : default;
         int written;
         try
         {
@@ -95,7 +96,7 @@ internal sealed class DataKey : IDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 written = envelope.Format == CiphertextFormat.V2Envelope
-                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, V2Layout.PayloadAssociatedData, buffer)
+                    ? AesGcmSealer.Open(_gcm ??= new AesGcm(_key, AesGcmSealer.TagSize), body, PayloadAssociatedData(envelope.ContextInPayload ? envelope.Context : null, aad), buffer)
                     : CbcDecrypt(envelope, buffer);
             }
 
@@ -108,13 +109,17 @@ internal sealed class DataKey : IDisposable
         }
     }
 
-    /// <summary>Seals a v2 envelope payload under this key.</summary>
-    public byte[] SealPayload(ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// Seals a v2 envelope payload under this key, bound to <paramref name="context"/> when given (the context is then
+    /// in the payload's associated data, and the envelope carries it after <see cref="CiphertextContext.PayloadSeparator"/>).
+    /// </summary>
+    public byte[] SealPayload(ReadOnlySpan<byte> plaintext, string? context = null)
     {
+        Span<byte> aad = context is null ? default : stackalloc byte[V2Layout.MaxBoundPayloadAssociatedDataSize];
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return AesGcmSealer.Seal(_key, plaintext, V2Layout.PayloadAssociatedData);
+            return AesGcmSealer.Seal(_key, plaintext, PayloadAssociatedData(context, aad));
         }
     }
 
@@ -155,6 +160,10 @@ internal sealed class DataKey : IDisposable
 
     /// <summary>Says what this is, never the key.</summary>
     public override string ToString() => "DataKey(redacted)";
+
+    // The label alone, or the label and the context written into buffer.
+    private static ReadOnlySpan<byte> PayloadAssociatedData(string? context, Span<byte> buffer) =>
+        context is null ? V2Layout.PayloadAssociatedData : buffer[..V2Layout.WriteBoundPayloadAssociatedData(context, buffer)];
 
     private int CbcDecrypt(ParsedCiphertext envelope, Span<byte> destination)
     {

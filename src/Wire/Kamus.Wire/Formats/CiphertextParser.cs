@@ -182,8 +182,14 @@ internal static class CiphertextParser
             sealedText = sealedText[..sealedEnd];
         }
 
-        if (!TrySplitContext(ref keyIdText, out var context, out reason))
+        if (!TrySplitContext(ref keyIdText, out var context, out var inPayload, out reason))
         {
+            return false;
+        }
+
+        if (inPayload && !(format == CiphertextFormat.V2Envelope && CiphertextContext.IsBoundInPayload(context)))
+        {
+            reason = "only an envelope bound to a config: context carries it after '+'";
             return false;
         }
 
@@ -229,9 +235,12 @@ internal static class CiphertextParser
                 }
 
                 // The key-id segment (with any context) and the sealed part are canonical, so they are exactly what
-                // V2Layout.FormatWrappedKey would encode: reuse the text.
-                var wrappedKey = string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
-                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first, context);
+                // V2Layout.FormatWrappedKey would encode: reuse the text. A context bound in the payload is not the data
+                // key's: its wrapped key is the unbound one, shared by the batch (one unwrap, one cache entry).
+                var wrappedKey = inPayload
+                    ? string.Concat(V2Layout.WrappedKeyPrefix, keyIdText, rest[keyIdEnd..(keyIdEnd + 1 + sealedText.Length)])
+                    : string.Concat(V2Layout.WrappedKeyPrefix, rest[..(keyIdEnd + 1 + sealedText.Length)]);
+                parsed = new ParsedCiphertext(format, keyId, [], payload, wrappedKey, first, context, inPayload);
                 break;
         }
 
@@ -258,8 +267,14 @@ internal static class CiphertextParser
         }
 
         var keyIdText = rest[parts[1]];
-        if (!TrySplitContext(ref keyIdText, out var context, out reason))
+        if (!TrySplitContext(ref keyIdText, out var context, out var inPayload, out reason))
         {
+            return false;
+        }
+
+        if (inPayload)
+        {
+            reason = "an offline value carries its context after '~' only";
             return false;
         }
 
@@ -286,18 +301,27 @@ internal static class CiphertextParser
         return true;
     }
 
-    // The key-id segment may end in "~" and a bound context (CiphertextContext); keyIdText keeps the key id only.
-    private static bool TrySplitContext(ref ReadOnlySpan<char> keyIdText, out string? context, out string? reason)
+    // The key-id segment may end in a separator ('~', or '+' for a context bound in an envelope's payload) and a bound
+    // context (CiphertextContext); keyIdText keeps the key id only.
+    private static bool TrySplitContext(ref ReadOnlySpan<char> keyIdText, out string? context, out bool inPayload, out string? reason)
     {
         context = null;
         reason = null;
-        var separator = keyIdText.IndexOf(CiphertextContext.Separator);
+        var separator = keyIdText.IndexOfAny(CiphertextContext.Separator, CiphertextContext.PayloadSeparator);
+        inPayload = separator >= 0 && keyIdText[separator] == CiphertextContext.PayloadSeparator;
         if (separator < 0)
         {
             return true;
         }
 
-        context = CiphertextContext.TryDecode(keyIdText[(separator + 1)..]);
+        var encoded = keyIdText[(separator + 1)..];
+        if (encoded.IndexOfAny(CiphertextContext.Separator, CiphertextContext.PayloadSeparator) >= 0)
+        {
+            reason = "the key id carries more than one context separator ('~' or '+')";
+            return false;
+        }
+
+        context = CiphertextContext.TryDecode(encoded);
         if (context is null)
         {
             reason = "the bound context is not canonical base64url of a valid context";

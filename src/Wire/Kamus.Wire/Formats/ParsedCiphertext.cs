@@ -8,9 +8,10 @@ namespace Kamus.Wire.Formats;
 /// </summary>
 internal sealed class ParsedCiphertext
 {
-    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null)
+    internal ParsedCiphertext(CiphertextFormat format, string? keyId, byte[] iv, byte[] body, string? wrappedKey, byte[] sealedKey, string? context = null, bool contextInPayload = false)
     {
         Context = context;
+        ContextInPayload = contextInPayload;
         Format = format;
         KeyId = keyId;
         Iv = iv;
@@ -62,14 +63,21 @@ internal sealed class ParsedCiphertext
     /// <summary>The <see cref="CiphertextContext"/> a v2 value is bound to, or <see langword="null"/> when unbound (and for upstream values).</summary>
     public string? Context { get; }
 
+    /// <summary>
+    /// Whether <see cref="Context"/> is bound in the envelope's payload (<see cref="CiphertextContext.PayloadSeparator"/>)
+    /// rather than in the data key's seal: the data key is then sealed unbound, shared with the other values of its
+    /// batch, and <see cref="WrappedKey"/> is the unbound one.
+    /// </summary>
+    public bool ContextInPayload { get; }
+
     /// <summary>The associated data of the v2 value or data-key seal for <paramref name="identity"/>.</summary>
     public byte[] SealAssociatedData(ServiceAccountIdentity identity) => Format switch
     {
         CiphertextFormat.V2Value => V2Layout.ValueAssociatedData(KeyId!, identity, Context),
-        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity, Context),
+        CiphertextFormat.V2WrappedKey or CiphertextFormat.V2Envelope => V2Layout.DataKeyAssociatedData(KeyId!, identity, ContextInPayload ? null : Context),
         _ => throw new InvalidOperationException("Upstream formats carry no associated data."),
     };
 
     /// <summary>Names the format, key id and context only.</summary>
-    public override string ToString() => KeyId is null ? Format.ToString() : Context is null ? $"{Format} (key {KeyId})" : $"{Format} (key {KeyId}, bound to {Context})";
+    public override string ToString() => KeyId is null ? Format.ToString() : Context is null ? $"{Format} (key {KeyId})" : $"{Format} (key {KeyId}, bound to {Context}{(ContextInPayload ? " in the payload" : "")})";
 }

@@ -60,10 +60,26 @@ internal static class V2Layout
         Encoding.UTF8.GetBytes(context is null ? $"kamus/v2/dek|{keyId}|{identity}" : $"kamus/v2/dek|{keyId}|{identity}|{context}");
 
     /// <summary>
-    /// Associated data of an envelope payload. The data key is random per envelope and bound to the identity by its own
+    /// Associated data of an envelope payload. The data key is random per batch and bound to the identity by its own
     /// seal; the label keeps a payload from being read as any other kind of v2 seal.
     /// </summary>
     public static ReadOnlySpan<byte> PayloadAssociatedData => "kamus/v2/payload"u8;
+
+    /// <summary>The longest associated data of a payload bound to a context: the label, a '|' and the context.</summary>
+    public const int MaxBoundPayloadAssociatedDataSize = 17 + CiphertextContext.MaxBytes;
+
+    /// <summary>
+    /// Writes the associated data of a payload bound to <paramref name="context"/> (<c>kamus/v2/payload|&lt;context&gt;</c>,
+    /// <see cref="CiphertextContext.PayloadSeparator"/>) into <paramref name="destination"/>, which holds
+    /// <see cref="MaxBoundPayloadAssociatedDataSize"/> bytes, and returns its length. No allocation: the fast path reads
+    /// many such payloads.
+    /// </summary>
+    public static int WriteBoundPayloadAssociatedData(string context, Span<byte> destination)
+    {
+        PayloadAssociatedData.CopyTo(destination);
+        destination[PayloadAssociatedData.Length] = (byte)'|';
+        return PayloadAssociatedData.Length + 1 + Encoding.UTF8.GetBytes(context, destination[(PayloadAssociatedData.Length + 1)..]);
+    }
 
     /// <summary>Formats a v2 value (bound to <paramref name="context"/> when given).</summary>
     public static string FormatValue(string keyId, ReadOnlySpan<byte> sealedValue, string? context = null) =>
@@ -73,7 +89,10 @@ internal static class V2Layout
     public static string FormatWrappedKey(string keyId, ReadOnlySpan<byte> sealedKey, string? context = null) =>
         string.Concat(WrappedKeyPrefix, CiphertextContext.Segment(keyId, context), ".", Base64Url.EncodeToString(sealedKey));
 
-    /// <summary>Formats an envelope from its sealed data key and a sealed payload (its data key bound to <paramref name="context"/> when given).</summary>
-    public static string FormatEnvelope(string keyId, ReadOnlySpan<byte> sealedKey, ReadOnlySpan<byte> sealedPayload, string? context = null) =>
-        string.Concat(EnvelopePrefix, CiphertextContext.Segment(keyId, context), ".", Base64Url.EncodeToString(sealedKey), ".", Base64Url.EncodeToString(sealedPayload));
+    /// <summary>
+    /// Formats an envelope from its sealed data key and a sealed payload, bound to <paramref name="context"/> when given:
+    /// in the payload when <paramref name="inPayload"/> (the data key then sealed unbound), otherwise in the data key's seal.
+    /// </summary>
+    public static string FormatEnvelope(string keyId, ReadOnlySpan<byte> sealedKey, ReadOnlySpan<byte> sealedPayload, string? context = null, bool inPayload = false) =>
+        string.Concat(EnvelopePrefix, CiphertextContext.Segment(keyId, context, inPayload), ".", Base64Url.EncodeToString(sealedKey), ".", Base64Url.EncodeToString(sealedPayload));
 }
