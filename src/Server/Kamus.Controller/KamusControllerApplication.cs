@@ -1,3 +1,4 @@
+using OpenTelemetry.Resources;
 using OpenTelemetry.Metrics;
 using k8s;
 using k8s.Exceptions;
@@ -62,7 +63,7 @@ internal static partial class KamusControllerApplication
         var metricsEnabled = configuration.GetValue("Kamus:Metrics:Enabled", true);
         if (metricsEnabled)
         {
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("kamus-controller")).WithMetrics(metrics => metrics
                 .AddMeter(Diagnostics.KamusControllerTelemetry.MeterName)
                 .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         }

@@ -61,6 +61,7 @@ public sealed class MetricsTests
         Assert.True(scrape.Sum("kamus_server_key_provider_operations_total", ("provider", "aes"), ("operation", "wrap"), ("result", "ok")) >= 1);
         Assert.True(scrape.Sum("kamus_server_key_provider_operations_total", ("provider", "aes"), ("operation", "unwrap"), ("result", "ok")) >= 1);
         Assert.Equal(0, scrape.Sum("kamus_server_key_provider_operations_total", ("result", "unavailable")));
+        Assert.Contains(scrape.Samples, s => s.Name == "target_info" && s.Labels.GetValueOrDefault("service_name") == "kamus-server");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using OpenTelemetry.Resources;
 using Kamus.Server.Diagnostics;
 using OpenTelemetry.Metrics;
 
@@ -24,7 +25,8 @@ internal static class MetricsEndpoint
             return;
         }
 
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        // A named service: target_info says kamus-server rather than unknown_service:Kamus.Server.
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("kamus-server")).WithMetrics(metrics => metrics
             .AddMeter(KamusServerTelemetry.MeterName, ControllerMeterName)
             // Each scrape sees the counters as they are: a cached answer would hide the latest requests.
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
