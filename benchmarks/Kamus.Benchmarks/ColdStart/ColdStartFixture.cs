@@ -124,6 +124,7 @@ internal sealed class ColdStartFixture : IDisposable
                 _runs[ColdStartVariant.RepeatPlainN1000] = (console, ["repeat-plain", plainFile], expected);
                 _runs[ColdStartVariant.RepeatBundleN1000] = (console, ["repeat-kamus", bundleFile], expected);
                 _runs[ColdStartVariant.RepeatBundleN1000ReadyToRun] = (readyToRun, ["repeat-kamus", bundleFile], expected);
+                _runs[ColdStartVariant.RepeatLoopN1000] = (console, ["repeat-loop", valuesFile], expected);
                 _runs[ColdStartVariant.BundleN1000ReadyToRun] = (readyToRun, ["kamus", bundleFile], expected);
                 _runs[ColdStartVariant.ValuesN1000ReadyToRun] = (readyToRun, ["kamus", valuesFile], expected);
             }
