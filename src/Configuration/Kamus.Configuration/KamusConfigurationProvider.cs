@@ -343,7 +343,7 @@ public sealed class KamusConfigurationProvider : ConfigurationProvider, IDisposa
     {
         foreach (var failure in failures)
         {
-            KamusConfigurationLog.KeyFailed(_logger, failure.Key, failure.Kind, failure.Fingerprint);
+            KamusConfigurationLog.KeyFailed(_logger, failure.Key, failure.Kind, failure.Reason, failure.Fingerprint);
         }
 
         var detail = batchError is null ? null : $"{batchError.Kind}: {batchError.Message}";

@@ -64,6 +64,28 @@ public sealed class KeySwappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void With_Optional_a_moved_value_is_left_out_and_the_warning_says_why()
+    {
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        using var loggers = logs.CreateLoggerFactory();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Api:Key"] = "kamus:" + _values["Db:Password"], ["Plain"] = "p" })
+            .AddKamus(o =>
+            {
+                Configure(o);
+                o.Optional = true;
+                o.LoggerFactory = loggers;
+            })
+            .Build();
+
+        Assert.Null(configuration["Api:Key"]);
+        Assert.Equal("p", configuration["Plain"]);
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Message.StartsWith("Kamus could not decrypt configuration key Api:Key", StringComparison.Ordinal));
+        Assert.Contains("bound to config:Db:Password, not to config:Api:Key", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("db-pw", logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_swap_on_reload_keeps_the_last_good_value()
     {
         var source = new CountingSource(new Dictionary<string, string?> { ["Api:Key"] = "kamus:" + _values["Api:Key"] });
