@@ -77,6 +77,32 @@ public sealed class EncryptEndToEndTests(CliServerFixture server)
     }
 
     [Fact]
+    public async Task Decrypt_with_key_opens_a_value_bound_to_that_key_and_refuses_a_moved_one_unsent()
+    {
+        using var writer = server.CreateDecryptingClient();
+        var bound = (await writer.EncryptManyAsync(
+            CliServerFixture.ServiceAccount,
+            CliServerFixture.Namespace,
+            new Dictionary<string, string> { ["db"] = "bound-secret" },
+            new Dictionary<string, string> { ["db"] = KamusContext.ForConfigurationKey("Db:Password") },
+            CancellationToken.None))["db"];
+        using var dir = new TempDirectory();
+        var token = dir.Write("token", CliServerFixture.OrdersToken);
+        string[] decrypt = ["decrypt", "kamus:" + bound, "-u", server.Url.ToString(), "--token-file", token];
+
+        var right = await KamusTool.RunAsync([.. decrypt, "--key", "db:password"]);
+        server.Host.ResetCounts();
+        var moved = await KamusTool.RunAsync([.. decrypt, "--key", "Api:Key"]);
+
+        Assert.Equal(ExitCodes.Ok, right.ExitCode);
+        Assert.Equal("length 12", right.Stdout.Trim());
+        Assert.Equal(ExitCodes.ServerRefused, moved.ExitCode);
+        Assert.Contains("bound to config:Db:Password, not to config:Api:Key", moved.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, server.Host.RequestCount("/api/v2/decrypt") + server.Host.RequestCount("/api/v1/decrypt"));
+        Assert.DoesNotContain("bound-secret", right.Stdout + right.Stderr + moved.Stdout + moved.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bearer_token_from_the_environment_is_sent_to_the_encryptor()
     {
         var result = await KamusTool.RunAsync(["encrypt", .. Target], stdin: "x", variables: new Dictionary<string, string> { ["KAMUS_TOKEN"] = "encryptor-token" });
