@@ -31,7 +31,7 @@ internal static class BoundContexts
         var rest = new List<int>(ciphertexts.Count);
         for (var i = 0; i < ciphertexts.Count; i++)
         {
-            if (contexts[i] is { } expected && BoundTo(ciphertexts[i]) is { } bound && !CiphertextContext.Matches(bound, expected))
+            if (contexts[i] is { } expected && CiphertextContext.BoundElsewhere(ciphertexts[i], expected) is { } bound)
             {
                 outcomes[i] = DecryptOutcome.Failed(ciphertexts[i], KamusErrorKind.InvalidCiphertext, $"the value is bound to {bound}, not to {expected}: it was moved or copied from there; encrypt it for this key.");
             }
@@ -54,10 +54,4 @@ internal static class BoundContexts
 
         return outcomes!;
     }
-
-    // Only a text with the separator can be bound: most values are not parsed here at all.
-    private static string? BoundTo(string? ciphertext) =>
-        CiphertextContext.MayBeBound(ciphertext) && CiphertextParser.TryParse(ciphertext, out var parsed, out _)
-            ? parsed.Context
-            : null;
 }

@@ -13,16 +13,14 @@ internal static class BoundValue
     /// <summary>The failure of <paramref name="ciphertext"/> read at <paramref name="key"/>, or null when it may be read there.</summary>
     public static KamusDecryptionFailure? Misplaced(string key, string ciphertext)
     {
-        // Only a text with the separator can be bound: most values are not parsed here at all (a cold-start cost).
-        if (!CiphertextContext.MayBeBound(ciphertext)
-            || !CiphertextParser.TryParse(ciphertext, out var parsed, out _)
-            || parsed.Context is not { } bound)
+        // Most values cannot be bound: they cost neither the expected context's string nor a parse (a cold-start cost).
+        if (!CiphertextContext.MayBeBound(ciphertext))
         {
             return null;
         }
 
         var expected = CiphertextContext.ForConfigurationKey(key);
-        if (CiphertextContext.Matches(bound, expected))
+        if (CiphertextContext.BoundElsewhere(ciphertext, expected) is not { } bound)
         {
             return null;
         }

@@ -76,6 +76,16 @@ internal static class CiphertextContext
     public static bool MayBeBound(string? ciphertext) =>
         ciphertext is not null && ciphertext.StartsWith("k2", StringComparison.Ordinal) && ciphertext.AsSpan().IndexOfAny(Separator, PayloadSeparator) >= 0;
 
+    /// <summary>
+    /// The context <paramref name="ciphertext"/> is bound to when a reader naming <paramref name="expected"/> must refuse
+    /// it (bound elsewhere: moved or copied); <see langword="null"/> when it may be read there (bound to it, unbound, or
+    /// not a Kamus value, which decrypting will refuse on its own).
+    /// </summary>
+    public static string? BoundElsewhere(string? ciphertext, string expected) =>
+        MayBeBound(ciphertext) && CiphertextParser.TryParse(ciphertext, out var parsed, out _) && parsed.Context is { } bound && !Matches(bound, expected)
+            ? bound
+            : null;
+
     /// <summary>Whether <paramref name="context"/> can be bound: <c>kind:rest</c>, 1 to <see cref="MaxBytes"/> UTF-8 bytes, no control characters.</summary>
     public static bool IsValid(string? context)
     {
