@@ -91,11 +91,7 @@ internal sealed class KamusApi
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered without a ciphertext for a requested item.", response.Status);
                     }
 
-                    if (bound && (!CiphertextParser.TryParse(ciphertext, out var parsed, out _) || parsed.Context != contexts!.GetValueOrDefault(name)))
-                    {
-                        throw NoBinding(KamusEndpoints.EncryptV2, response.Status);
-                    }
-
+                    // A ciphertext, not the plaintext, and bound exactly as asked (a server that ignored the contexts fails here).
                     if (EncryptAnswer.Problem(items[name], ciphertext, contexts?.GetValueOrDefault(name)) is { } problem)
                     {
                         throw new KamusException(KamusErrorKind.Protocol, $"POST {KamusEndpoints.EncryptV2} answered no usable ciphertext for a requested item: {problem}.", response.Status);
