@@ -53,7 +53,7 @@ internal sealed class CiphertextRewrapper(CiphertextService ciphertexts)
 
         if (opened.Count > 0)
         {
-            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts.Count == 0 ? null : contexts, cancellationToken).ConfigureAwait(false))
+            foreach (var (index, ciphertext) in await ciphertexts.EncryptManyAsync(identity, opened, contexts, cancellationToken).ConfigureAwait(false))
             {
                 outcomes[int.Parse(index, CultureInfo.InvariantCulture)] = new RewrapItemResult(ciphertext, default);
             }
