@@ -51,30 +51,8 @@ internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
             Spec = new V1TokenReviewSpec { Token = token, Audiences = _audience is null ? null : [_audience] },
         };
 
-        V1TokenReview answer;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_timeout);
-            answer = await _client.Value.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            KamusServerLog.TokenReviewUnavailable(_logger, "timed out");
-            return TokenReviewResult.Unavailable;
-        }
-        catch (HttpOperationException e)
-        {
-            KamusServerLog.TokenReviewUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
-            return TokenReviewResult.Unavailable;
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            KamusServerLog.TokenReviewUnavailable(_logger, Describe(e));
-            return TokenReviewResult.Unavailable;
-        }
-
-        return Interpret(answer.Status);
+        var answer = await CallAsync((api, timeout) => api.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: timeout), cancellationToken).ConfigureAwait(false);
+        return answer is null ? TokenReviewResult.Unavailable : Interpret(answer.Status);
     }
 
     /// <summary>
@@ -93,28 +71,35 @@ internal class KubernetesTokenReviewer : ITokenReviewer, IDisposable
             },
         };
 
+        var answer = await CallAsync((api, timeout) => api.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(review, cancellationToken: timeout), cancellationToken).ConfigureAwait(false);
+        return answer?.Status?.Allowed == true;
+    }
+
+    // One API call under the request timeout. An API server that cannot answer (timeout, an HTTP error, no connection, no
+    // in-cluster configuration) is logged by its cause, never with the request, and gives null.
+    private async Task<T?> CallAsync<T>(Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
-            var answer = await _client.Value.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(review, cancellationToken: timeout.Token).ConfigureAwait(false);
-            return answer.Status?.Allowed == true;
+            return await call(_client.Value, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             KamusServerLog.TokenReviewUnavailable(_logger, "timed out");
-            return false;
         }
         catch (HttpOperationException e)
         {
             KamusServerLog.TokenReviewUnavailable(_logger, $"answered HTTP {(int)e.Response.StatusCode}");
-            return false;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or InvalidOperationException)
         {
             KamusServerLog.TokenReviewUnavailable(_logger, Describe(e));
-            return false;
         }
+
+        return null;
     }
 
     /// <summary>Disposes the Kubernetes client.</summary>
